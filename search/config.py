@@ -1,0 +1,95 @@
+"""Settings for the search service, read once from the environment and passed into the factory."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app
+
+from articles import INDEX_ALIAS
+from search.query import MAX_RESULT_WINDOW
+
+
+class SettingsError(ValueError):
+    """A configuration value is missing or malformed; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the search service needs to know about its environment."""
+
+    es_url: str = "http://127.0.0.1:9200"
+    es_api_key: str | None = None
+    es_username: str | None = None
+    es_password: str | None = None
+    index_alias: str = INDEX_ALIAS
+    # Seconds per request to Elasticsearch. Kept short so that an engine which is down
+    # answers 503 quickly instead of holding the visitor's request open.
+    es_timeout: float = 3.0
+    page_size: int = 10
+    max_page_size: int = 100
+
+    def __post_init__(self) -> None:
+        parts = urlsplit(self.es_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise SettingsError("ES_URL must be an http(s) URL such as http://127.0.0.1:9200")
+        if (self.es_username is None) != (self.es_password is None):
+            raise SettingsError("ES_USERNAME and ES_PASSWORD must be set together")
+        if self.es_api_key is not None and self.es_username is not None:
+            raise SettingsError("set either ES_API_KEY or ES_USERNAME/ES_PASSWORD, not both")
+        if not self.index_alias or self.index_alias != self.index_alias.strip():
+            raise SettingsError("INDEX_ALIAS must be a non-empty name without surrounding spaces")
+        if not (math.isfinite(self.es_timeout) and 0 < self.es_timeout <= 60):
+            raise SettingsError("ES_TIMEOUT must be a number of seconds between 0 and 60")
+        if not 1 <= self.max_page_size <= MAX_RESULT_WINDOW:
+            raise SettingsError(f"MAX_PAGE_SIZE must be between 1 and {MAX_RESULT_WINDOW}")
+        if not 1 <= self.page_size <= self.max_page_size:
+            raise SettingsError("PAGE_SIZE must be between 1 and MAX_PAGE_SIZE")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        """Read settings from environment variables; unset or empty ones keep their defaults.
+
+        Raises SettingsError naming the variable when a value is malformed.
+        """
+
+        def text(name: str) -> str | None:
+            value = environ.get(name, "").strip()
+            return value or None
+
+        def number(name: str, parse: type[int] | type[float], default: int | float) -> float:
+            raw = text(name)
+            if raw is None:
+                return default
+            try:
+                return parse(raw)
+            except ValueError:
+                kind = "an integer" if parse is int else "a number"
+                raise SettingsError(f"{name} must be {kind}") from None
+
+        defaults = cls()
+        return cls(
+            es_url=text("ES_URL") or defaults.es_url,
+            es_api_key=text("ES_API_KEY"),
+            es_username=text("ES_USERNAME"),
+            # Passwords are taken verbatim: surrounding spaces may be part of them.
+            es_password=environ.get("ES_PASSWORD") or None,
+            index_alias=text("INDEX_ALIAS") or defaults.index_alias,
+            es_timeout=float(number("ES_TIMEOUT", float, defaults.es_timeout)),
+            page_size=int(number("PAGE_SIZE", int, defaults.page_size)),
+            max_page_size=int(number("MAX_PAGE_SIZE", int, defaults.max_page_size)),
+        )
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    """Attach `settings` to `app` so views can read them back with `get_settings()`."""
+    app.extensions["search.settings"] = settings
+
+
+def get_settings() -> Settings:
+    """The settings of the app handling the current request."""
+    settings: Settings = current_app.extensions["search.settings"]
+    return settings

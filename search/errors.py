@@ -1,0 +1,111 @@
+"""The one place where errors become responses, in one shape: `{"error": {"code", "message"}}`."""
+
+from __future__ import annotations
+
+import re
+
+from elasticsearch import ApiError, BadRequestError, ConnectionTimeout, NotFoundError
+from elasticsearch import ConnectionError as EsConnectionError
+from flask import Flask, Response, current_app, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from search.query import InvalidParam
+
+ENGINE_UNAVAILABLE = "search engine unavailable, try again shortly"
+INDEX_NOT_READY = "the search index is not ready yet, try again shortly"
+
+# Elasticsearch statuses that mean "busy or starting", not "broken".
+_BUSY_STATUSES = frozenset({429, 502, 503, 504})
+
+
+class AppError(Exception):
+    """An error with its HTTP status, machine-readable code and human message."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Map every error to one response shape: JSON for the API and /healthz, HTML elsewhere."""
+    app.register_error_handler(AppError, _respond)
+    app.register_error_handler(InvalidParam, _invalid_param)
+    app.register_error_handler(HTTPException, _http_exception)
+    app.register_error_handler(EsConnectionError, _engine_unavailable)
+    app.register_error_handler(ConnectionTimeout, _engine_unavailable)
+    app.register_error_handler(NotFoundError, _index_not_ready)
+    app.register_error_handler(BadRequestError, _engine_bad_request)
+    app.register_error_handler(ApiError, _engine_error)
+    app.register_error_handler(Exception, _internal_error)
+
+
+def wants_json() -> bool:
+    """Whether the current request is answered in JSON (the API and the health check)."""
+    return request.path.startswith("/api/") or request.path in ("/api", "/healthz")
+
+
+def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
+    """The JSON body of every error response."""
+    return {"error": {"code": code, "message": message}}
+
+
+def _respond(error: AppError) -> Response | tuple[str, int]:
+    if wants_json():
+        response = jsonify(error_body(error.code, error.message))
+        response.status_code = error.status
+        return response
+    html = render_template(
+        "error.html", status=error.status, code=error.code, message=error.message
+    )
+    return html, error.status
+
+
+def _invalid_param(error: InvalidParam) -> Response | tuple[str, int]:
+    # Our messages name the parameter and the rule, never the visitor's value.
+    return _respond(AppError(400, error.code, error.message))
+
+
+def _http_exception(error: HTTPException) -> Response | tuple[str, int]:
+    status = error.code or 500
+    name = error.name or "Error"
+    code = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+    message = {404: "no such page or article"}.get(status, name)
+    response = _respond(AppError(status, code, message))
+    if isinstance(response, Response):
+        # Keep headers such as `Allow` on 405.
+        for key, value in error.get_headers():
+            if key.lower() != "content-type":
+                response.headers[key] = value
+    return response
+
+
+def _engine_unavailable(error: Exception) -> Response | tuple[str, int]:
+    current_app.logger.warning("search engine unreachable: %r", error)
+    return _respond(AppError(503, "engine_unavailable", ENGINE_UNAVAILABLE))
+
+
+def _index_not_ready(error: NotFoundError) -> Response | tuple[str, int]:
+    # Views turn a missing *document* into a plain 404 themselves; what reaches here is a
+    # missing index or alias.
+    current_app.logger.error("search index missing: %s", error)
+    return _respond(AppError(503, "index_not_ready", INDEX_NOT_READY))
+
+
+def _engine_bad_request(error: BadRequestError) -> Response | tuple[str, int]:
+    # The engine's message can quote the query and our internals: log it, do not show it.
+    current_app.logger.warning("search engine refused the request: %s", error)
+    return _respond(AppError(400, "bad_request", "the search could not be run as written"))
+
+
+def _engine_error(error: ApiError) -> Response | tuple[str, int]:
+    if error.status_code in _BUSY_STATUSES:
+        current_app.logger.warning("search engine busy: %s", error)
+        return _respond(AppError(503, "engine_unavailable", ENGINE_UNAVAILABLE))
+    return _internal_error(error)
+
+
+def _internal_error(error: Exception) -> Response | tuple[str, int]:
+    current_app.logger.error("unexpected error", exc_info=error)
+    return _respond(AppError(500, "internal_error", "something went wrong on our side"))

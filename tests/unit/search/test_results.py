@@ -1,0 +1,158 @@
+"""SearchPage.from_response on responses captured from a real Elasticsearch (tests/data/)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from search.query import SearchParams
+from search.results import FacetValue, PageLink, SearchPage
+from tests.unit.search.stubs import canned
+
+
+def page_of(name: str) -> SearchPage:
+    params, response = canned(name)
+    return SearchPage.from_response(response, params)
+
+
+def values(page: SearchPage, facet: str) -> dict[str, tuple[int, bool]]:
+    return {v.value: (v.count, v.selected) for v in page.facets[facet]}
+
+
+def test_totals_and_paging_come_from_the_response_and_params() -> None:
+    page = page_of("search_karabakh_armenia_yerevan.json")
+    assert (page.total, page.page, page.size) == (5, 1, 10)
+    assert isinstance(page.took_ms, int)
+    assert [hit.id for hit in page.hits] == [
+        "peacekeepers-lachin",
+        "0a4f7763723d062e",
+        "araghchi-regional-tour",
+        "caucasus-ceasefire-moscow",
+        "diaspora-rally-la",
+    ]
+
+
+def test_a_hit_carries_plain_title_marked_highlights_date_and_entities() -> None:
+    page = page_of("search_karabakh_armenia_yerevan.json")
+    seed = next(hit for hit in page.hits if hit.id == "0a4f7763723d062e")
+    assert (
+        seed.title
+        == "Republic of Azerbaijan appreciates Ayatollah Khamenei stance on Karabakh conflict"
+    )
+    assert seed.highlights["title"] == [
+        "Republic of Azerbaijan appreciates Ayatollah Khamenei stance on "
+        "<mark>Karabakh</mark> conflict"
+    ]
+    assert len(seed.highlights["body"]) == 3
+    assert all("<mark>Karabakh</mark>" in fragment for fragment in seed.highlights["body"])
+    # The html encoder escaped the apostrophes of the stored text.
+    assert "Azerbaijan&#x27;s" in seed.highlights["body"][0]
+    assert seed.published == "2020-11-05"
+    assert seed.source == "Iran Press"
+    assert seed.entities == {
+        "person": ["Ali Khamenei", "Khalaf Khalafov", "Abbas Mousavi", "Abbas Araghchi"],
+        "organization": ["Foreign Ministry of Azerbaijan", "OSCE Minsk Group"],
+        "location": ["Azerbaijan", "Iran", "Armenia", "Nagorno-Karabakh", "Baku"],
+    }
+
+
+def test_an_undated_hit_has_a_null_date() -> None:
+    page = page_of("search_karabakh_armenia_yerevan.json")
+    rally = next(hit for hit in page.hits if hit.id == "diaspora-rally-la")
+    assert rally.published is None
+    assert rally.entities["person"] == []
+
+
+def test_facet_values_keep_the_bucket_order_and_mark_selected_ones() -> None:
+    page = page_of("search_karabakh_armenia_yerevan.json")
+    locations = values(page, "location")
+    assert list(locations)[:3] == ["Armenia", "Azerbaijan", "Nagorno-Karabakh"]
+    assert locations["Armenia"] == (5, True)
+    assert locations["Azerbaijan"] == (5, False)
+    assert locations["Iran"] == (2, False)
+
+
+def test_a_selected_value_outside_the_top_buckets_keeps_its_true_count() -> None:
+    page = page_of("search_karabakh_armenia_yerevan.json")
+    locations = values(page, "location")
+    assert len(locations) == 11
+    assert list(locations)[-1] == "Yerevan"
+    assert locations["Yerevan"] == (1, True)
+
+
+def test_selected_facet_value_is_kept_when_count_is_zero() -> None:
+    page = page_of("search_karabakh_nobody.json")
+    assert page.total == 0
+    assert page.hits == ()
+    assert values(page, "person")["Nobody"] == (0, True)
+
+
+def test_a_selected_value_is_added_even_when_the_response_has_no_aggregations() -> None:
+    params = SearchParams(filters={"source": ("Wikinews",)})
+    page = SearchPage.from_response(
+        {"took": 1, "hits": {"total": {"value": 0}, "hits": []}}, params
+    )
+    assert page.facets["source"] == (FacetValue("Wikinews", 0, True, toggle_args={}),)
+    assert page.facets["person"] == ()
+
+
+def test_each_facet_value_links_to_the_search_with_that_value_toggled() -> None:
+    page = page_of("search_karabakh_armenia_yerevan.json")
+    by_value = {v.value: v for v in page.facets["location"]}
+    assert by_value["Iran"].toggle_args == {
+        "q": ["Karabakh"],
+        "location": ["Armenia", "Yerevan", "Iran"],
+        "sort": ["newest"],
+    }
+    assert by_value["Armenia"].toggle_args == {
+        "q": ["Karabakh"],
+        "location": ["Yerevan"],
+        "sort": ["newest"],
+    }
+
+
+def test_to_dict_gives_exactly_the_api_shape() -> None:
+    page = page_of("search_karabakh_nobody.json")
+    body = page.to_dict()
+    assert set(body) == {"total", "took_ms", "page", "size", "hits", "facets"}
+    assert set(body["facets"]) == {"person", "organization", "location", "source"}
+    assert {"value": "Nobody", "count": 0, "selected": True} in body["facets"]["person"]
+    hit_page = page_of("search_karabakh_armenia_yerevan.json").to_dict()
+    assert set(hit_page["hits"][0]) == {
+        "id",
+        "title",
+        "url",
+        "source",
+        "published",
+        "highlights",
+        "entities",
+    }
+    assert set(hit_page["hits"][0]["highlights"]) == {"title", "body"}
+    assert set(hit_page["hits"][0]["entities"]) == {"person", "organization", "location"}
+
+
+def fake_page(total: int, page: int, size: int = 10) -> SearchPage:
+    response: dict[str, Any] = {"took": 3, "hits": {"total": {"value": total}, "hits": []}}
+    return SearchPage.from_response(response, SearchParams(q="x", page=page, size=size))
+
+
+def test_pagination_shows_first_last_and_nearby_pages_with_gaps() -> None:
+    links = fake_page(total=1000, page=10).page_links()
+    numbers = [link.number if link else None for link in links]
+    assert numbers == [1, None, 7, 8, 9, 10, 11, 12, 13, None, 100]
+    current = [link for link in links if link and link.current]
+    assert current == [PageLink(10, {"q": ["x"], "page": ["10"]}, True)]
+
+
+def test_pagination_links_stop_at_the_result_window() -> None:
+    page = fake_page(total=50_000, page=1, size=100)
+    assert page.last_page == 100
+    assert fake_page(total=0, page=1).last_page == 1
+
+
+def test_previous_and_next_links_are_absent_at_the_ends() -> None:
+    first = fake_page(total=25, page=1)
+    assert first.prev_args is None
+    assert first.next_args == {"q": ["x"], "page": ["2"]}
+    last = fake_page(total=25, page=3)
+    assert last.prev_args == {"q": ["x"], "page": ["2"]}
+    assert last.next_args is None
