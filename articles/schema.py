@@ -33,6 +33,11 @@ FACETS: dict[str, str] = {
 # `news_*` filters come from our own stable analysis plugin (engine/plugin/), which wraps the
 # same Lucene classes those built-ins use. `lowercase` and `stop` are in the server core.
 english_stop = token_filter("english_stop", "stop", stopwords="_english_")
+# Names as written: no stemming ("Mousavi" must not become "mousavi" -> "mousav"), but case and
+# diacritics folded so "Khāmenei" finds "Khamenei".
+names_folded = analyzer(
+    "names_folded", tokenizer="standard", filter=["lowercase", "news_asciifolding"]
+)
 english_folded = analyzer(
     "english_folded",
     tokenizer="standard",
@@ -71,6 +76,11 @@ class ArticleDoc(Document):
     person = Keyword()
     organization = Keyword()
     location = Keyword()
+    # The surface forms each entity had in the text ("Ayatollah Seyyed Khamenei", "Khamenei"),
+    # so a search for any of them finds the article filed under the canonical facet value.
+    person_mentions = Text(analyzer=names_folded)
+    organization_mentions = Text(analyzer=names_folded)
+    location_mentions = Text(analyzer=names_folded)
 
     class Index:
         name = INDEX_ALIAS

@@ -39,5 +39,6 @@ def to_action(article: Article, entities: Entities, *, index: str) -> dict[str, 
         "language": article.language,
         "categories": list(article.categories),
         **entities.by_type(),
+        **entities.mentions_by_type(),
     }
     return {"_op_type": "index", "_index": index, "_id": doc_id, "_source": source}

@@ -150,10 +150,11 @@ def load(
     with _engine_errors(obj):
         client = obj.client()
         target = ensure_index(client, obj.index)
-        err.print(
-            f"loading {expected} records into {obj.index} -> {target} ({workers} NER process"
-            f"{'es' if workers > 1 else ''})",
-            highlight=False,
+        plural = "es" if workers > 1 else ""
+        click.echo(
+            f"loading {expected} records into {obj.index} -> {target} "
+            f"({workers} NER process{plural})",
+            err=True,
         )
         actions = build_actions(nlp, paths, index=obj.index, report=report, n_process=workers)
         with _progress(err, expected) as advance:

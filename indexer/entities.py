@@ -52,10 +52,16 @@ class Entities:
     person: tuple[str, ...] = field(default_factory=tuple)
     organization: tuple[str, ...] = field(default_factory=tuple)
     location: tuple[str, ...] = field(default_factory=tuple)
+    # Surface forms as written in the text, per type, for search (not for facets).
+    mentions: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def by_type(self) -> dict[str, list[str]]:
         """The values as a plain mapping, keyed by entity type."""
         return {name: list(getattr(self, name)) for name in ENTITY_TYPES}
+
+    def mentions_by_type(self) -> dict[str, list[str]]:
+        """The surface forms per type, keyed by the `<type>_mentions` field names."""
+        return {f"{name}_mentions": list(self.mentions.get(name, ())) for name in ENTITY_TYPES}
 
 
 def resolve_model(name: str | None = None) -> str:
@@ -92,6 +98,7 @@ def clean_entity(text: str) -> str | None:
 def entities_from_doc(doc: spacy.tokens.Doc) -> Entities:
     """Map a processed document's entity spans to facet values."""
     found: dict[EntityType, dict[str, None]] = {name: {} for name in ENTITY_TYPES}
+    surface: dict[EntityType, dict[str, None]] = {name: {} for name in ENTITY_TYPES}
     for span in doc.ents:
         kind = LABELS.get(span.label_)
         if kind is None:
@@ -99,7 +106,14 @@ def entities_from_doc(doc: spacy.tokens.Doc) -> Entities:
         value = clean_entity(span.text)
         if value is not None:
             found[kind].setdefault(value, None)
-    return Entities(**{kind: tuple(values) for kind, values in found.items()})
+            # Until names are canonicalised, a mention is its cleaned form.
+            surface[kind].setdefault(value, None)
+    return Entities(
+        person=tuple(found["person"]),
+        organization=tuple(found["organization"]),
+        location=tuple(found["location"]),
+        mentions={kind: tuple(forms) for kind, forms in surface.items() if forms},
+    )
 
 
 def ner_text(article: Article) -> str:

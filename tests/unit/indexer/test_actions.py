@@ -40,7 +40,11 @@ def test_action_is_a_full_index_operation_on_the_alias():
         language="en",
         categories=("Politics",),
     )
-    entities = Entities(person=("Khalaf Khalafov",), location=("Azerbaijan", "Iran"))
+    entities = Entities(
+        person=("Khalaf Khalafov",),
+        location=("Azerbaijan", "Iran"),
+        mentions={"person": ("Khalafov", "Khalaf Khalafov"), "location": ("Azerbaijan", "Iran")},
+    )
     assert to_action(article, entities, index="articles") == {
         "_op_type": "index",
         "_index": "articles",
@@ -58,6 +62,9 @@ def test_action_is_a_full_index_operation_on_the_alias():
             "person": ["Khalaf Khalafov"],
             "organization": [],
             "location": ["Azerbaijan", "Iran"],
+            "person_mentions": ["Khalafov", "Khalaf Khalafov"],
+            "organization_mentions": [],
+            "location_mentions": ["Azerbaijan", "Iran"],
         },
     }
 

@@ -91,6 +91,11 @@ def test_labels_map_to_the_three_facets(ruler_nlp):
         person=("Ayatollah Khamenei", "Khalaf Khalafov"),
         organization=("OSCE Minsk Group",),
         location=("Nagorno-Karabakh", "Azerbaijan", "Republic of Armenia"),
+        mentions={
+            "person": ("Ayatollah Khamenei", "Khalaf Khalafov"),
+            "organization": ("OSCE Minsk Group",),
+            "location": ("Nagorno-Karabakh", "Azerbaijan", "Republic of Armenia"),
+        },
     )
 
 
