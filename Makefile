@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 CORPUS ?=
 export INDEX_ALIAS ?= articles
 
-.PHONY: help setup engine engine-stop engine-status index run serve test unit lint fmt bench-load clean
+.PHONY: help setup engine engine-stop engine-status index run serve dev test unit lint fmt bench-load clean
 
 help:
 	@echo "make run      set up, start the engine, index seeds/ (+ CORPUS), serve on http://$(HOST):$(PORT)"
@@ -40,8 +40,13 @@ engine-status:
 index: engine
 	$(PY) -m indexer load seeds/ $(CORPUS)
 
+# gunicorn, not the Flask development server: this is what people will use.
 serve: setup
-	$(VENV)/bin/flask --app search run --host $(HOST) --port $(PORT)
+	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - 'search:create_app()'
+
+# The Flask development server with auto-reload, for working on the code.
+dev: setup
+	FLASK_DEBUG=1 $(VENV)/bin/flask --app search run --host $(HOST) --port $(PORT)
 
 run: index serve
 
