@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 CORPUS ?=
 export INDEX_ALIAS ?= articles
 
-.PHONY: help setup engine engine-stop engine-status index run serve dev test unit lint fmt bench-load clean
+.PHONY: help setup engine engine-stop engine-status index run serve dev test unit lint fmt bench-load bench-search bench-ingest clean
 
 help:
 	@echo "make run      set up, start the engine, index seeds/ (+ CORPUS), serve on http://$(HOST):$(PORT)"
@@ -17,6 +17,8 @@ help:
 	@echo "make lint     ruff, mypy --strict and the import contracts"
 	@echo "make engine | engine-stop | engine-status   manage the local Elasticsearch node"
 	@echo "make bench-load   load both shared corpora and report docs/s"
+	@echo "make bench-ingest docs/s of the full pipeline, NER alone and bulk alone (LIMIT=N for a subset)"
+	@echo "make bench-search suggest/search latency p50/p95/p99 against the engine alone"
 
 # The virtualenv is rebuilt only when the pinned requirements change.
 $(VENV)/.installed: requirements.txt requirements-dev.txt requirements-model.txt
@@ -68,6 +70,15 @@ fmt: setup
 
 bench-load: engine
 	$(PY) bench/load_corpora.py
+
+# Full pipeline vs entity extraction alone vs bulk-loading alone, on the same articles.
+LIMIT ?=
+bench-ingest: engine
+	$(PY) bench/load_pipeline.py $(if $(LIMIT),--limit $(LIMIT))
+
+# Suggest and search latency through gunicorn next to the engine alone (needs bench-load first).
+bench-search: engine
+	$(PY) bench/search_latency.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

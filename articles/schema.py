@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from elasticsearch.dsl import (
+    Completion,
     Date,
     Document,
     Keyword,
@@ -14,6 +15,8 @@ from elasticsearch.dsl import (
     analyzer,
     token_filter,
 )
+
+from articles.suggest import MAX_INPUT_LENGTH
 
 # Every read and write goes through this alias. It points at one versioned concrete index
 # (`articles-20261128t052600`), so a reindex can build a new one and swap the alias atomically.
@@ -60,10 +63,21 @@ class ArticleDoc(Document):
     title = Text(
         analyzer=english_folded,
         index_options="offsets",
-        # Exact title for sorting and for duplicate checks; long titles are not indexed there.
-        fields={"keyword": Keyword(ignore_above=512)},
+        fields={
+            # Exact title for sorting and for duplicate checks; long titles are not indexed there.
+            "keyword": Keyword(ignore_above=512),
+            # Words as written, for typo-tolerant matching (see `body.spell`).
+            "spell": Text(analyzer=names_folded, norms=False),
+        },
     )
-    body = Text(analyzer=english_folded, index_options="offsets")
+    body = Text(
+        analyzer=english_folded,
+        index_options="offsets",
+        # Words as written (folded, not stemmed): the "did you mean" phrase suggester must
+        # propose real words, not stems, and typo-tolerant matching measures edits on them.
+        # Positions are kept so quoted phrases still match in the typo-tolerant query.
+        fields={"spell": Text(analyzer=names_folded, norms=False)},
+    )
     # Unknown dates stay null rather than being invented; sorts put them last.
     published = Date()
     source = Keyword()
@@ -81,6 +95,29 @@ class ArticleDoc(Document):
     person_mentions = Text(analyzer=names_folded)
     organization_mentions = Text(analyzer=names_folded)
     location_mentions = Text(analyzer=names_folded)
+    # Which surface form stood for which canonical entity: `type␟name␟form` (ENTITY_ALIAS_SEP),
+    # so the entity page can list an entity's aliases with counts (a terms aggregation with a
+    # prefix `include`) without a second index to keep in step with this one.
+    entity_aliases = Keyword()
+    # Provenance and change tracking for incremental loads (indexer/changes.py, indexer/prune.py).
+    # A re-run compares `content_hash` to skip an unchanged article before spending NER on it;
+    # only ever read back from the source, so it is not indexed.
+    content_hash = Keyword(index=False)
+    # The input file (absolute path) or URL the article came from, so `load --prune` can find
+    # the articles of an input that no longer holds them (exact and prefix queries).
+    origin = Keyword(ignore_above=4096)
+    # When this version of the article was written; kept as it was by `reindex`.
+    ingested_at = Date()
+    # Hashed identities (normalised URL; source + title) so that a record repeating a stored
+    # article under another id is recognised and stored once.
+    duplicate_keys = Keyword()
+    # Search as you type: titles and entity names, tagged by kind (articles/suggest.py builds
+    # the inputs). The core `completion` field, since this engine has no `search_as_you_type`.
+    suggest = Completion(
+        analyzer=names_folded,
+        contexts=[{"name": "kind", "type": "category"}],
+        max_input_length=MAX_INPUT_LENGTH,
+    )
 
     class Index:
         name = INDEX_ALIAS
@@ -89,6 +126,15 @@ class ArticleDoc(Document):
     class Meta:
         # A field the mapping does not know is an indexer bug: fail the document loudly.
         dynamic = MetaField("strict")
+
+
+# Separates type, canonical name and surface form in `entity_aliases`; never part of a name.
+ENTITY_ALIAS_SEP = "\x1f"
+
+
+def entity_alias_key(kind: str, name: str, form: str) -> str:
+    """The `entity_aliases` value recording that `form` stood for entity `name` of `kind`."""
+    return ENTITY_ALIAS_SEP.join((kind, name, form))
 
 
 def index_pattern(alias: str = INDEX_ALIAS) -> str:

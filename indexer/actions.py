@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from articles import Article
+from articles import Article, suggest_entries
 from indexer.entities import Entities
 
 
@@ -40,5 +40,9 @@ def to_action(article: Article, entities: Entities, *, index: str) -> dict[str, 
         "categories": list(article.categories),
         **entities.by_type(),
         **entities.mentions_by_type(),
+        # Which form stood for which entity, for the entity page's list of aliases.
+        "entity_aliases": entities.alias_keys(),
+        # Titles and entity names for search as you type (encoding in articles/suggest.py).
+        "suggest": suggest_entries(article.title, entities.by_type(), article.published),
     }
     return {"_op_type": "index", "_index": index, "_id": doc_id, "_source": source}

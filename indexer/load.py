@@ -1,115 +1,197 @@
-"""Streaming bulk load with a per-record report."""
+"""Bulk loading in requests sized by bytes, with retries, and a reason for every failed record."""
 
 from __future__ import annotations
 
+import json
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from typing import Any
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, TypeVar, cast
 
 from elasticsearch import Elasticsearch
-from elasticsearch.helpers import streaming_bulk
+
+from indexer.report import Failure, LoadReport
+from indexer.retry import (
+    DEFAULT_BACKOFF,
+    RETRY_STATUSES,
+    Backoff,
+    EngineUnavailableError,
+    with_retries,
+)
+
+__all__ = ["Failure", "Labelled", "LoadReport", "bulk_load", "serialize"]
+
+L = TypeVar("L")
+# An action paired with a label saying where its record came from; str(label) names it.
+Labelled = tuple[dict[str, Any], Any]
+
+# A bulk request of a few MiB keeps the engine busy without straining a small heap; counting
+# documents instead would make a request of long articles many times one of short ones.
+# https://www.elastic.co/docs/deploy-manage/production-guidance/optimize-performance/indexing-speed
+DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024
+DEFAULT_CHUNK_DOCS = 2_000
+DEFAULT_CONCURRENCY = 2
+# Only what the per-item bookkeeping reads comes back from the engine.
+_FILTER_PATH = "items.*._id,items.*.status,items.*.error"
 
 
-@dataclass(frozen=True)
-class Failure:
-    """A record that was not indexed: where it came from and why."""
-
-    where: str
-    reason: str
-    doc_id: str | None = None
-
-    def __str__(self) -> str:
-        ident = f" (id {self.doc_id})" if self.doc_id else ""
-        return f"{self.where}{ident}: {self.reason}"
-
-
-@dataclass
-class LoadReport:
-    """What a load did: counts, failures and time taken."""
-
-    indexed: int = 0
-    failures: list[Failure] = field(default_factory=list)
-    seconds: float = 0.0
-
-    @property
-    def failed(self) -> int:
-        """How many records failed, in parsing or in the engine."""
-        return len(self.failures)
-
-    @property
-    def docs_per_second(self) -> float:
-        """Indexing throughput over the whole run."""
-        return self.indexed / self.seconds if self.seconds > 0 else 0.0
-
-    @property
-    def ok(self) -> bool:
-        """True when nothing failed."""
-        return not self.failures
-
-    def summary(self) -> str:
-        """A one-line summary for the end of a run."""
-        return (
-            f"indexed {self.indexed}, failed {self.failed} in {self.seconds:.1f}s "
-            f"({self.docs_per_second:.0f} docs/s)"
-        )
-
-
-# An action paired with a label saying where its record came from (file and line).
-Labelled = tuple[dict[str, Any], str]
+def serialize(action: dict[str, Any]) -> list[bytes]:
+    """The NDJSON lines of one bulk action: the header, and the source unless it is a delete."""
+    op = action.get("_op_type", "index")
+    header: dict[str, Any] = {"_id": action["_id"]}
+    if "_index" in action:
+        header["_index"] = action["_index"]
+    lines = [json.dumps({op: header}).encode()]
+    if op != "delete":
+        lines.append(json.dumps(action["_source"], ensure_ascii=False).encode())
+    return lines
 
 
 def bulk_load(
     client: Elasticsearch,
-    actions: Iterable[Labelled],
+    actions: Iterable[tuple[dict[str, Any], L]],
     *,
     report: LoadReport | None = None,
-    chunk_size: int = 500,
-    max_chunk_bytes: int = 10 * 1024 * 1024,
-    max_retries: int = 5,
+    chunk_bytes: int = DEFAULT_CHUNK_BYTES,
+    chunk_docs: int = DEFAULT_CHUNK_DOCS,
+    backoff: Backoff = DEFAULT_BACKOFF,
+    on_item: Callable[[L, str | None], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
+    concurrency: int = DEFAULT_CONCURRENCY,
 ) -> LoadReport:
-    """Index actions in bulk, recording each failed record with its origin and the engine's reason.
+    """Send actions in bulk requests of at most `chunk_bytes`; record each failure with its origin.
 
-    Rejections for back-pressure (429) are retried with exponential backoff by `streaming_bulk`;
-    any other per-document error is reported and the load goes on.
+    A whole request that meets a lost connection, 429 or 503 is sent again after a growing wait;
+    so are the single documents the engine turned away with 429 or 503. Other per-document
+    errors (a mapping conflict, a bad date) are reported and the load goes on. When the engine
+    stays away through every retry, EngineUnavailableError is raised: what was acknowledged is
+    stored, and running the same load again finishes the job.
     """
     report = report if report is not None else LoadReport()
     started = time.perf_counter()
-    # Origins of the actions sent but not yet acknowledged, so a failure can name its file and
-    # line. Bounded by what streaming_bulk holds in flight (a chunk or two).
-    pending: dict[str, list[str]] = {}
+    # Requests in flight at once: a single-shard index indexes one request on one write thread,
+    # so a second request keeps a second core busy while the first is being indexed.
+    pending: deque[tuple[list[_Item], Future[_Answers]]] = deque()
 
-    def unlabelled() -> Iterator[dict[str, Any]]:
-        for action, where in actions:
-            pending.setdefault(action["_id"], []).append(where)
-            yield action
-
-    for ok, item in streaming_bulk(
-        client,
-        unlabelled(),
-        chunk_size=chunk_size,
-        max_chunk_bytes=max_chunk_bytes,
-        max_retries=max_retries,
-        initial_backoff=1,
-        max_backoff=30,
-        raise_on_error=False,
-        raise_on_exception=False,
-    ):
-        result = next(iter(item.values()))
-        doc_id = str(result.get("_id"))
-        origins = pending.get(doc_id)
-        where = origins.pop(0) if origins else "?"
-        if origins == []:
-            del pending[doc_id]
-        if ok:
-            report.indexed += 1
-        else:
-            report.failures.append(Failure(where, _reason(result), doc_id))
+    def settle_oldest() -> None:
+        chunk, future = pending.popleft()
+        answers, problem = future.result()
+        unanswered = dict(enumerate(chunk))
+        for position, error in answers:
+            label, action, _ = unanswered.pop(position)
+            _record(report, label, action, error, on_item)
+        if problem is not None:
+            # The request in flight may or may not have been applied: say so per record.
+            reason = f"not confirmed, the engine went away ({problem})"
+            for label, action, _ in unanswered.values():
+                _record(report, label, action, reason, on_item)
         if on_progress is not None:
-            on_progress(1)
-    report.seconds += time.perf_counter() - started
+            on_progress(len(chunk))
+        if problem is not None:
+            while pending:  # what else was in flight is settled (and reported) before giving up
+                settle_oldest()
+            raise problem
+
+    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="bulk") as pool:
+        try:
+            try:
+                for chunk in _chunks(actions, chunk_bytes, chunk_docs):
+                    pending.append((chunk, pool.submit(_send_all, client, chunk, backoff)))
+                    if len(pending) >= concurrency:
+                        settle_oldest()
+            except EngineUnavailableError:
+                # The input side lost the engine (a lookup): settle what is in flight, then stop.
+                while pending:
+                    settle_oldest()
+                raise
+            while pending:
+                settle_oldest()
+        finally:
+            for _, future in pending:
+                future.cancel()
+            report.seconds += time.perf_counter() - started
     return report
+
+
+_Item = tuple[Any, dict[str, Any], list[bytes]]
+# Each answered item's position and error (None when stored), and why the rest went unanswered.
+_Answers = tuple[list[tuple[int, str | None]], EngineUnavailableError | None]
+
+
+def _send_all(client: Elasticsearch, chunk: list[_Item], backoff: Backoff) -> _Answers:
+    answers: list[tuple[int, str | None]] = []
+    try:
+        answers.extend(_send(client, chunk, backoff))
+    except EngineUnavailableError as exc:
+        return answers, exc
+    return answers, None
+
+
+def _record(
+    report: LoadReport,
+    label: Any,
+    action: dict[str, Any],
+    error: str | None,
+    on_item: Callable[[Any, str | None], None] | None,
+) -> None:
+    if error is None:
+        report.indexed += 1
+    else:
+        report.failures.append(Failure(str(label), error, action.get("_id")))
+    if on_item is not None:
+        on_item(label, error)
+
+
+def _chunks(
+    actions: Iterable[tuple[dict[str, Any], Any]], max_bytes: int, max_docs: int
+) -> Iterator[list[_Item]]:
+    chunk: list[_Item] = []
+    size = 0
+    for action, label in actions:
+        lines = serialize(action)
+        weight = sum(len(line) + 1 for line in lines)
+        if chunk and (size + weight > max_bytes or len(chunk) >= max_docs):
+            yield chunk
+            chunk, size = [], 0
+        chunk.append((label, action, lines))
+        size += weight
+    if chunk:
+        yield chunk
+
+
+def _send(
+    client: Elasticsearch, chunk: list[_Item], backoff: Backoff
+) -> Iterator[tuple[int, str | None]]:
+    """Each item's position in the chunk and outcome: None when stored, else why it was not."""
+    todo = list(range(len(chunk)))
+    delays = backoff.delays()
+    while todo:
+        body = [line for position in todo for line in chunk[position][2]]
+
+        def send(body: list[bytes] = body) -> Any:
+            return client.bulk(operations=cast(Any, body), filter_path=_FILTER_PATH)
+
+        response = with_retries(send, backoff, what="a bulk request")
+        again: list[int] = []
+        for position, result in zip(todo, response["items"], strict=True):
+            outcome = next(iter(result.values()))
+            status = int(outcome.get("status", 0))
+            if 200 <= status < 300 or (status == 404 and "delete" in result):
+                yield position, None
+            elif status in RETRY_STATUSES:
+                again.append(position)
+            else:
+                yield position, _reason(outcome)
+        if not again:
+            return
+        delay = next(delays, None)
+        if delay is None:
+            for position in again:
+                yield position, f"still refused by the engine after {backoff.retries} retries"
+            return
+        time.sleep(delay)
+        todo = again
 
 
 def _reason(result: dict[str, Any]) -> str:

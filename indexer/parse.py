@@ -1,224 +1,171 @@
-"""Reading articles from input files: seed-style `.txt` and JSON Lines."""
+"""Reading articles from inputs: files, folders and URLs, each format recognised on its own."""
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Iterable, Iterator
+import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from articles import Article
-
-TEXT_SUFFIXES = frozenset({".txt"})
-JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES
-
-# "Iran PressAsia: ..." - the seed's source and section glued together ahead of the story, as
-# copied from the agency's page. The glue (a lower-case letter followed by a capital inside one
-# word) is what tells it apart from prose such as "The minister said: ...".
-_GLUED_DATELINE = re.compile(
-    r"^(?P<source>(?:[A-Z][\w.&'-]*\s+){0,3}[A-Z][a-z]+)(?P<section>[A-Z][a-z]+):\s+"
+from indexer.fetch import Fetched, FetchError, fetch_url, is_url
+from indexer.formats.csv_table import read_csv
+from indexer.formats.detect import INPUT_SUFFIXES, SNIFF_BYTES, Format, detect_format
+from indexer.formats.feeds import read_feed
+from indexer.formats.fields import DEFAULT_FIELDS, FieldMap, record_to_article
+from indexer.formats.html_page import read_html_page
+from indexer.formats.json_records import read_json_document, read_json_lines
+from indexer.formats.records import (
+    Origin,
+    ParsedArticle,
+    ParseError,
+    ParseFailure,
+    Record,
 )
-# "Iran Press/Asia: ..." or "Iran Press | Asia: ...", the same dateline when it was copied intact.
-_SPLIT_DATELINE = re.compile(
-    r"^(?P<source>(?:[A-Z][\w.&'-]*\s+){0,3}[A-Z][\w.&'-]*)\s*[/|]\s*"
-    r"(?P<section>[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2})\s*:\s+"
-)
-# A dateline opens the story; the agency pages put a one-paragraph lead above it.
-_DATELINE_PARAGRAPHS = 2
-# "Read More:" starts the agency's list of related links, which is not part of the article.
-_READ_MORE = re.compile(r"^\s*read\s+more\s*:", re.IGNORECASE)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+from indexer.formats.seed_text import parse_seed_text, read_seed_text
 
+__all__ = [
+    "Input",
+    "Origin",
+    "ParseError",
+    "ParseFailure",
+    "ParsedArticle",
+    "ReadOptions",
+    "Record",
+    "discover",
+    "parse_record",
+    "parse_seed_text",
+    "read_inputs",
+]
 
-class ParseError(ValueError):
-    """A record that cannot be read; the message says why."""
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where a record came from, for error reports: the file and, for JSON Lines, the line."""
-
-    path: str
-    line: int | None = None
-
-    def __str__(self) -> str:
-        return self.path if self.line is None else f"{self.path}:{self.line}"
+_SUPPORTED = ", ".join(sorted(INPUT_SUFFIXES))
 
 
 @dataclass(frozen=True)
-class ParsedArticle:
-    """An article read from an input, with where it came from."""
+class ReadOptions:
+    """How to read inputs: renamed CSV columns or JSON keys, the CSV delimiter, URL timeout."""
 
-    article: Article
-    origin: Origin
+    fields: FieldMap = DEFAULT_FIELDS
+    csv_delimiter: str | None = None
+    timeout: float = 30.0
 
 
 @dataclass(frozen=True)
-class ParseFailure:
-    """A record or file that could not be read."""
+class Input:
+    """One input to read: a file (by absolute path) or a URL."""
 
-    origin: Origin
-    reason: str
+    name: str
 
-
-def discover(paths: Iterable[Path]) -> Iterator[Path | ParseFailure]:
-    """Expand files and folders into input files in a stable order; name what cannot be read."""
-    for path in paths:
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
-                # Inside a folder, files of other kinds (READMEs, images) are not inputs.
-                if child.is_file() and not hidden and child.suffix.lower() in SUPPORTED_SUFFIXES:
-                    yield child
-        elif path.is_file():
-            if path.suffix.lower() in SUPPORTED_SUFFIXES:
-                yield path
-            else:
-                supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
-                yield ParseFailure(
-                    Origin(str(path)), f"unsupported file type (expected {supported})"
-                )
-        else:
-            yield ParseFailure(Origin(str(path)), "no such file or folder")
+    @property
+    def is_url(self) -> bool:
+        """Whether the input is fetched rather than read from disk."""
+        return is_url(self.name)
 
 
-def read_inputs(paths: Iterable[Path]) -> Iterator[ParsedArticle | ParseFailure]:
-    """Every article in the given files and folders, and a failure for each unreadable record."""
-    for item in discover(paths):
-        if isinstance(item, ParseFailure):
-            yield item
-        elif item.suffix.lower() in JSONL_SUFFIXES:
-            yield from read_jsonl(item)
-        else:
-            yield read_text_file(item)
-
-
-def read_text_file(path: Path) -> ParsedArticle | ParseFailure:
-    """One seed-style `.txt` article."""
-    origin = Origin(str(path))
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-        return ParsedArticle(parse_seed_text(text), origin)
-    except UnicodeDecodeError as exc:
-        return ParseFailure(origin, f"not UTF-8 text (byte {exc.start})")
-    except OSError as exc:
-        return ParseFailure(origin, f"cannot read file: {exc.strerror}")
-    except ParseError as exc:
-        return ParseFailure(origin, str(exc))
-
-
-def read_jsonl(path: Path) -> Iterator[ParsedArticle | ParseFailure]:
-    """The articles of a JSON Lines file, one per non-blank line."""
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        yield ParseFailure(Origin(str(path)), f"cannot read file: {exc.strerror}")
-        return
-    with handle:
-        for number, raw in enumerate(handle, start=1):
-            origin = Origin(str(path), number)
-            if not raw.strip():
-                continue
-            try:
-                record = json.loads(raw.decode("utf-8"))
-                yield ParsedArticle(parse_record(record), origin)
-            except UnicodeDecodeError as exc:
-                yield ParseFailure(origin, f"not UTF-8 text (byte {exc.start})")
-            except json.JSONDecodeError as exc:
-                yield ParseFailure(origin, f"invalid JSON: {exc.msg} at column {exc.colno}")
-            except ParseError as exc:
-                yield ParseFailure(origin, str(exc))
-
-
-def parse_seed_text(text: str) -> Article:
-    """A seed article: the first line is the title, the rest the body (see seeds/README.md)."""
-    lines = _clean(text).split("\n")
-    while lines and not lines[0].strip():
-        lines.pop(0)
-    if not lines:
-        raise ParseError("empty file")
-    title = " ".join(lines[0].split())
-    body_lines = _drop_read_more(lines[1:])
-    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", "\n".join(body_lines))]
-    paragraphs = [p for p in paragraphs if p]
-    source, section, paragraphs = _take_dateline(paragraphs)
-    body = "\n\n".join(paragraphs)
-    if not body:
-        raise ParseError("no body text after the title line")
-    return Article(title=title, body=body, source=source, section=section)
+# Called with each input's name and format as it is opened, for the per-input summary.
+OnInput = Callable[[str, str | None], None]
 
 
 def parse_record(record: Any) -> Article:
     """An article from one JSON object with the corpus fields (see seeds/README.md)."""
-    if not isinstance(record, dict):
-        raise ParseError(f"expected a JSON object, got {type(record).__name__}")
-    title = _text_field(record, "title", required=True)
-    body = _text_field(record, "body", required=True)
-    assert title is not None and body is not None  # required=True guarantees it
-    categories = record.get("categories") or []
-    if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
-        raise ParseError("field 'categories' must be a list of strings")
-    return Article(
-        id=_text_field(record, "id"),
-        title=" ".join(title.split()),
-        body=_clean(body).strip(),
-        published=_parse_date(record.get("published")),
-        source=_text_field(record, "source"),
-        section=_text_field(record, "section"),
-        url=_text_field(record, "url"),
-        language=_text_field(record, "language"),
-        categories=tuple(c.strip() for c in categories if c.strip()),
-    )
+    return record_to_article(record)
 
 
-def _clean(text: str) -> str:
-    """Normalise newlines and drop control characters that only confuse tokenizers and HTML."""
-    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+def input_name(arg: str | Path) -> str:
+    """The stable name of an input argument: a URL as given, a path made absolute."""
+    text = str(arg)
+    return text if is_url(text) else os.path.abspath(text)
 
 
-def _drop_read_more(lines: list[str]) -> list[str]:
-    """Cut the trailing "Read More:" block of related links."""
-    for index in range(len(lines) - 1, -1, -1):
-        if _READ_MORE.match(lines[index]):
-            return lines[:index]
-    return lines
+def discover(args: Iterable[str | Path]) -> Iterator[Input | ParseFailure]:
+    """Expand files, folders and URLs into inputs in a stable order; name what cannot be read."""
+    for arg in args:
+        name = input_name(arg)
+        if is_url(name):
+            yield Input(name)
+            continue
+        path = Path(name)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
+                # Inside a folder, files of other kinds (READMEs, images) are not inputs.
+                if child.is_file() and not hidden and child.suffix.lower() in INPUT_SUFFIXES:
+                    yield Input(str(child))
+        elif path.is_file():
+            yield Input(name)
+        else:
+            yield ParseFailure(Origin(name), "no such file or folder")
 
 
-def _take_dateline(paragraphs: list[str]) -> tuple[str | None, str | None, list[str]]:
-    """Split a leading "Source Section:" dateline off the story; it is metadata, not text."""
-    for index, paragraph in enumerate(paragraphs[:_DATELINE_PARAGRAPHS]):
-        match = _GLUED_DATELINE.match(paragraph) or _SPLIT_DATELINE.match(paragraph)
-        if match:
-            rest = paragraph[match.end() :].strip()
-            kept = [*paragraphs[:index], *([rest] if rest else []), *paragraphs[index + 1 :]]
-            return match["source"].strip(), match["section"].strip(), kept
-    return None, None, paragraphs
+def read_inputs(
+    args: Iterable[str | Path],
+    options: ReadOptions = ReadOptions(),
+    *,
+    on_input: OnInput | None = None,
+) -> Iterator[Record]:
+    """Every article in the given files, folders and URLs, and a failure per unreadable record."""
+    for item in discover(args):
+        if isinstance(item, ParseFailure):
+            if on_input is not None:
+                on_input(item.origin.path, None)
+            yield item
+        else:
+            yield from read_input(item, options, on_input=on_input)
 
 
-def _text_field(record: dict[str, Any], name: str, *, required: bool = False) -> str | None:
-    value = record.get(name)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise ParseError(f"missing field '{name}'")
-        return None
-    if not isinstance(value, str):
-        raise ParseError(f"field '{name}' must be a string, got {type(value).__name__}")
-    return value.strip()
-
-
-def _parse_date(value: Any) -> date | None:
-    """A `YYYY-MM-DD` or ISO 8601 date-time; null stays null (never invented)."""
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise ParseError(f"field 'published' must be a date string, got {type(value).__name__}")
+def read_input(
+    item: Input, options: ReadOptions = ReadOptions(), *, on_input: OnInput | None = None
+) -> Iterator[Record]:
+    """The records of one input, in whichever supported format it turns out to be."""
     try:
-        if len(value) == 10:
-            return date.fromisoformat(value)
-        return datetime.fromisoformat(value).date()
-    except ValueError:
-        raise ParseError(f"field 'published' is not an ISO date: {value[:40]!r}") from None
+        if item.is_url:
+            fetched = fetch_url(item.name, timeout=options.timeout)
+            suffix = Path(fetched.url.split("?", 1)[0]).suffix
+            fmt = detect_format(suffix, fetched.data, fetched.content_type)
+            if on_input is not None:
+                on_input(item.name, fmt)
+            yield from _read_bytes(fmt, fetched.data, item.name, options, fetched)
+            return
+        path = Path(item.name)
+        with path.open("rb") as handle:
+            fmt = detect_format(path.suffix, handle.read(SNIFF_BYTES))
+            if on_input is not None:
+                on_input(item.name, fmt)
+            handle.seek(0)
+            if fmt == "jsonl":
+                # Streamed: a corpus file can be far larger than memory should hold.
+                yield from read_json_lines(handle, item.name, options.fields)
+                return
+            data = handle.read()
+        yield from _read_bytes(fmt, data, item.name, options, None)
+    except FetchError as exc:
+        yield ParseFailure(Origin(item.name), str(exc))
+    except OSError as exc:
+        yield ParseFailure(Origin(item.name), f"cannot read file: {exc.strerror or exc}")
+
+
+def _read_bytes(
+    fmt: Format | None, data: bytes, name: str, options: ReadOptions, fetched: Fetched | None
+) -> Iterator[Record]:
+    content_type = fetched.content_type if fetched is not None else None
+    if fmt == "text":
+        yield read_seed_text(data, Origin(name))
+    elif fmt == "jsonl":
+        yield from read_json_lines(data.splitlines(), name, options.fields)
+    elif fmt == "json":
+        yield from read_json_document(data, name, options.fields)
+    elif fmt in ("csv", "tsv"):
+        delimiter = options.csv_delimiter or ("\t" if fmt == "tsv" else ",")
+        yield from read_csv(data, name, options.fields, delimiter=delimiter)
+    elif fmt == "feed":
+        yield from read_feed(data, name, content_type=content_type)
+    elif fmt == "html":
+        yield from read_html_page(data, name, url=fetched.url if fetched is not None else None)
+    elif Path(name).suffix.lower() == ".xml":
+        yield ParseFailure(Origin(name), "XML that is neither an RSS nor an Atom feed")
+    else:
+        yield ParseFailure(
+            Origin(name),
+            f"unsupported file type (expected {_SUPPORTED}, or a feed, page or JSON by content)",
+        )

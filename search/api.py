@@ -1,16 +1,13 @@
-"""The JSON API: `/api/search`, `/api/articles/<id>` and the OpenAPI description."""
+"""The JSON API: search, suggestions, facet values, articles and the OpenAPI description."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
-from search.article import fetch_article
-from search.config import get_settings
-from search.errors import AppError
-from search.es import get_es
+from search import pages
+from search.entity import entity_page
 from search.openapi import openapi_spec
-from search.query import SearchParams, run_search
 
 bp = Blueprint("api", __name__)
 
@@ -18,20 +15,31 @@ bp = Blueprint("api", __name__)
 @bp.get("/search")
 def search() -> ResponseReturnValue:
     """Search articles; the query string is the whole request (see the OpenAPI description)."""
-    settings = get_settings()
-    params = SearchParams.from_args(
-        request.args, default_size=settings.page_size, max_size=settings.max_page_size
-    )
-    return jsonify(run_search(get_es(), params, settings.index_alias).to_dict())
+    return jsonify(pages.search_page().to_dict())
+
+
+@bp.get("/suggest")
+def suggest() -> ResponseReturnValue:
+    """Entity names and article titles for what has been typed so far."""
+    return jsonify(pages.suggest_payload(*pages.suggestions()))
+
+
+@bp.get("/facets/<name>")
+def facet_values(name: str) -> ResponseReturnValue:
+    """Values of one facet containing a word starting with `q`, counted under the search."""
+    return jsonify(pages.facet_payload(*pages.facet_page(name)))
 
 
 @bp.get("/articles/<path:article_id>")
 def article(article_id: str) -> ResponseReturnValue:
-    """One stored article, body and entities included."""
-    found = fetch_article(get_es(), article_id, get_settings().index_alias)
-    if found is None:
-        raise AppError(404, "not_found", "no article with this id")
-    return jsonify(found.to_dict())
+    """One stored article, body, entities and related articles included."""
+    return jsonify(pages.article_page(article_id).to_dict())
+
+
+@bp.get("/entities/<kind>/<path:name>")
+def entity(kind: str, name: str) -> ResponseReturnValue:
+    """One entity: canonical name, aliases seen, article count, unusually frequent company."""
+    return jsonify(entity_page(kind, name).to_dict())
 
 
 @bp.get("/openapi.json")

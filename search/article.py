@@ -3,17 +3,38 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from elasticsearch import Elasticsearch, NotFoundError
 
 from articles import ENTITY_TYPES
+from search.mentions import Segment, mark_mentions, mention_links
 from search.query import SearchParams
 from search.results import day
 
 # Elasticsearch refuses ids longer than 512 bytes; such an id can only be "not found".
 MAX_ID_BYTES = 512
+RELATED_SIZE = 5
+
+
+@dataclass(frozen=True)
+class Related:
+    """An article like this one (more_like_this), for the list under it."""
+
+    id: str
+    title: str
+    published: str | None
+    source: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API form."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "published": self.published,
+            "source": self.source,
+        }
 
 
 @dataclass(frozen=True)
@@ -38,6 +59,9 @@ class StoredArticle:
     language: str | None
     categories: tuple[str, ...]
     entities: Mapping[str, tuple[str, ...]]
+    # Surface forms of each kind as written in the text ("Khamenei" for "Ali Khamenei").
+    mentions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    related: tuple[Related, ...] = ()
 
     @classmethod
     def from_doc(cls, doc: Mapping[str, Any]) -> StoredArticle:
@@ -65,6 +89,7 @@ class StoredArticle:
             language=text("language"),
             categories=strings("categories"),
             entities={kind: strings(kind) for kind in ENTITY_TYPES},
+            mentions={kind: strings(f"{kind}_mentions") for kind in ENTITY_TYPES},
         )
 
     @property
@@ -78,6 +103,11 @@ class StoredArticle:
     def paragraphs(self) -> list[str]:
         """The body split on blank lines."""
         return [p.strip() for p in self.body.split("\n\n") if p.strip()]
+
+    def marked_paragraphs(self) -> list[list[Segment]]:
+        """The paragraphs with every entity mention cut out as a link to its search."""
+        links = mention_links(self.entities, self.mentions)
+        return [mark_mentions(paragraph, links) for paragraph in self.paragraphs]
 
     def entity_links(self) -> dict[str, list[EntityLink]]:
         """Each entity with the arguments of a search filtered on it, per entity type."""
@@ -99,6 +129,7 @@ class StoredArticle:
             "language": self.language,
             "categories": list(self.categories),
             "entities": {kind: list(names) for kind, names in self.entities.items()},
+            "related": [related.to_dict() for related in self.related],
         }
 
 
@@ -110,10 +141,49 @@ def fetch_article(client: Elasticsearch, article_id: str, index: str) -> StoredA
     if not article_id or len(article_id.encode("utf-8")) > MAX_ID_BYTES:
         return None
     try:
-        doc = client.get(index=index, id=article_id)
+        # The suggestion inputs are for the suggester only, and bulky.
+        doc = client.get(index=index, id=article_id, source_excludes=["suggest"])
     except NotFoundError as exc:
         # A missing document answers `{"found": false, ...}`; a missing index answers an error.
         if isinstance(exc.body, Mapping) and exc.body.get("found") is False:
             return None
         raise
-    return StoredArticle.from_doc(doc.body)
+    article = StoredArticle.from_doc(doc.body)
+    return replace(article, related=find_related(client, article.id, index))
+
+
+def related_search(article_id: str) -> dict[str, Any]:
+    """The request for articles like `article_id`: its distinctive words, in title or body."""
+    return {
+        "size": RELATED_SIZE,
+        "_source": ["title", "published", "source"],
+        "query": {
+            "more_like_this": {
+                "fields": ["title", "body"],
+                "like": [{"_id": article_id}],
+                # Short news items repeat few words; one use is enough to count.
+                "min_term_freq": 1,
+                # A word in a single article says nothing about likeness to another.
+                "min_doc_freq": 2,
+                "max_query_terms": 25,
+                "minimum_should_match": "30%",
+            }
+        },
+    }
+
+
+def find_related(client: Elasticsearch, article_id: str, index: str) -> tuple[Related, ...]:
+    """Up to RELATED_SIZE articles most like `article_id` (never itself)."""
+    response = client.search(index=index, body=related_search(article_id)).body
+    related = []
+    for hit in (response.get("hits") or {}).get("hits") or ():
+        source: Mapping[str, Any] = hit.get("_source") or {}
+        related.append(
+            Related(
+                id=str(hit["_id"]),
+                title=str(source.get("title") or ""),
+                published=day(source.get("published")),
+                source=str(source["source"]) if source.get("source") else None,
+            )
+        )
+    return tuple(related)

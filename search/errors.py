@@ -9,6 +9,7 @@ from elasticsearch import ConnectionError as EsConnectionError
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from search.negotiate import prefers_json
 from search.query import InvalidParam
 
 ENGINE_UNAVAILABLE = "search engine unavailable, try again shortly"
@@ -42,8 +43,11 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def wants_json() -> bool:
-    """Whether the current request is answered in JSON (the API and the health check)."""
-    return request.path.startswith("/api/") or request.path in ("/api", "/healthz")
+    """Whether the current request is answered in JSON: the API, the health check, and pages
+    asked for with `Accept: application/json` (their JSON twin)."""
+    return (
+        request.path.startswith("/api/") or request.path in ("/api", "/healthz") or prefers_json()
+    )
 
 
 def error_body(code: str, message: str) -> dict[str, dict[str, str]]:

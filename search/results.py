@@ -5,10 +5,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from articles import ENTITY_TYPES, FACETS
+from search.cursor import cursor_after
+from search.syntax import FieldFilter, corrected_query
+from search.timeline import Timeline, base_interval, timeline_from_buckets
 
 if TYPE_CHECKING:
     from search.query import SearchParams
@@ -81,6 +84,23 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class DidYouMean:
+    """A corrected query: its text and the URL parameters of the search for it."""
+
+    q: str
+    args: Args
+
+
+@dataclass(frozen=True)
+class SortLink:
+    """One way to order the results, with the link to it."""
+
+    name: str
+    args: Args
+    current: bool
+
+
+@dataclass(frozen=True)
 class PageLink:
     """A numbered link in the pagination bar."""
 
@@ -98,20 +118,108 @@ class SearchPage:
     took_ms: int
     hits: tuple[Hit, ...]
     facets: Mapping[str, tuple[FacetValue, ...]]
+    # "eq" when `total` is exact, "gte" when it is a lower bound.
+    total_relation: str = "eq"
+    # Articles matching the words, prefixes and dates before facet selections (`total` when
+    # the response does not say).
+    matched: int = 0
+    # Facets with values beyond those listed.
+    facets_more: Mapping[str, bool] = field(default_factory=dict)
+    timeline: Timeline | None = None
+    did_you_mean: DidYouMean | None = None
+    # Whether typo-tolerant matching was used (the exact words found too little).
+    fuzzy: bool = False
+    # Sort values of the last hit, for the cursor of the next page.
+    last_sort: tuple[Any, ...] | None = None
 
     @classmethod
-    def from_response(cls, response: Mapping[str, Any], params: SearchParams) -> SearchPage:
+    def from_response(
+        cls,
+        response: Mapping[str, Any],
+        params: SearchParams,
+        *,
+        fuzzy: bool = False,
+        did_you_mean: DidYouMean | None = None,
+    ) -> SearchPage:
         """Wrap the raw JSON of a search built by `build_search(params, ...)`."""
         hits = response.get("hits") or {}
         total = hits.get("total") or 0
         aggregations = response.get("aggregations") or {}
+        raw_hits = hits.get("hits") or ()
+        last_sort = raw_hits[-1].get("sort") if raw_hits else None
+        timeline_agg: Mapping[str, Any] = (aggregations.get("_timeline") or {}).get(
+            "published"
+        ) or {}
+        total_value = int(total["value"] if isinstance(total, Mapping) else total)
+        matched = (aggregations.get("_matched") or {}).get("doc_count")
         return cls(
             params=params,
-            total=int(total["value"] if isinstance(total, Mapping) else total),
+            total=total_value,
+            matched=total_value if matched is None else int(matched),
+            total_relation=str(total.get("relation", "eq")) if isinstance(total, Mapping) else "eq",
             took_ms=int(response.get("took") or 0),
-            hits=tuple(Hit.from_hit(hit) for hit in hits.get("hits") or ()),
+            hits=tuple(Hit.from_hit(hit) for hit in raw_hits),
             facets={name: _facet_values(name, aggregations, params) for name in FACETS},
+            facets_more={name: _has_more(name, aggregations) for name in FACETS},
+            timeline=timeline_from_buckets(
+                timeline_agg.get("buckets") or (),
+                base_interval(params.date_from, params.date_to),
+                params,
+            ),
+            did_you_mean=did_you_mean or _did_you_mean(response, params),
+            fuzzy=fuzzy,
+            last_sort=tuple(last_sort) if last_sort else None,
         )
+
+    @property
+    def sort(self) -> str:
+        """The order the hits are in."""
+        return self.params.effective_sort
+
+    @property
+    def field_filters(self) -> tuple[FieldFilter, ...]:
+        """Filters typed into the query box (`person:"Ali Khamenei"`)."""
+        return self.params.parsed.filters
+
+    @property
+    def next_cursor(self) -> str | None:
+        """Token for the page after this one (any depth), None when this page is the last."""
+        if self.last_sort is None or len(self.hits) < self.size:
+            return None
+        if self.params.cursor is None and self.params.offset + len(self.hits) >= self.total:
+            return None
+        return cursor_after(self.sort, self.last_sort)
+
+    def expand_args(self, facet: str, expanded: bool) -> Args:
+        """URL parameters of this page with `facet` listing more (or the usual few) values."""
+        return self.params.with_expanded(facet, expanded).to_args()
+
+    @property
+    def dates_cleared_args(self) -> Args:
+        """URL parameters of this search over all dates."""
+        return self.params.with_dates(None, None).to_args()
+
+    @property
+    def everything_cleared_args(self) -> Args:
+        """URL parameters of these words without any facet selection or dates."""
+        return self.params.without_filters().to_args()
+
+    def facet_find_fields(self) -> list[tuple[str, str]]:
+        """Hidden fields of a facet's "find a value" form: this search, its words as `query`."""
+        args = self.params.with_page(1).to_args()
+        args.pop("expand", None)
+        if "q" in args:
+            args["query"] = args.pop("q")
+        return [(key, value) for key, values in args.items() for value in values]
+
+    def sort_links(self, sorts: Sequence[str]) -> list[SortLink]:
+        """A link per order; "relevance" only when there are words to rank by."""
+        has_text = self.params.parsed.has_text
+        return [
+            SortLink(name, self.params.with_sort(name).to_args(), name == self.sort)  # type: ignore[arg-type]
+            for name in sorts
+            if has_text or name != "relevance"
+        ]
 
     @property
     def page(self) -> int:
@@ -172,7 +280,7 @@ class SearchPage:
         return links
 
     def to_dict(self) -> dict[str, Any]:
-        """The API form of `/api/search`."""
+        """The API form of `/api/search` (the documented keys first; later ones were added)."""
         return {
             "total": self.total,
             "took_ms": self.took_ms,
@@ -182,6 +290,14 @@ class SearchPage:
             "facets": {
                 name: [value.to_dict() for value in values] for name, values in self.facets.items()
             },
+            "total_relation": self.total_relation,
+            "sort": self.sort,
+            "last_page": self.last_page,
+            "next_cursor": self.next_cursor,
+            "fuzzy": self.fuzzy,
+            "did_you_mean": self.did_you_mean.q if self.did_you_mean else None,
+            "query_filters": [f.to_dict() for f in self.field_filters],
+            "timeline": self.timeline.to_dict() if self.timeline else None,
         }
 
 
@@ -210,6 +326,25 @@ def _facet_values(
         )
         for value, count in counts.items()
     )
+
+
+def _has_more(name: str, aggregations: Mapping[str, Any]) -> bool:
+    """Whether facet `name` has values beyond the buckets returned."""
+    wrapper: Mapping[str, Any] = aggregations.get(f"_filter_{name}") or {}
+    agg: Mapping[str, Any] = wrapper.get(name) or {}
+    return int(agg.get("sum_other_doc_count") or 0) > 0
+
+
+def _did_you_mean(response: Mapping[str, Any], params: SearchParams) -> DidYouMean | None:
+    """The phrase suggester's correction applied to the query, None when there is none."""
+    entries: Sequence[Mapping[str, Any]] = (response.get("suggest") or {}).get("did_you_mean") or ()
+    options: Sequence[Mapping[str, Any]] = entries[0].get("options") or () if entries else ()
+    if not options:
+        return None
+    q = corrected_query(params.q, params.parsed.words, str(options[0].get("text") or ""))
+    if q is None:
+        return None
+    return DidYouMean(q, params.with_query(q).to_args())
 
 
 def _buckets(wrapper: Mapping[str, Any], name: str) -> Sequence[Mapping[str, Any]]:

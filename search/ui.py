@@ -1,29 +1,46 @@
-"""The HTML pages: the search page and the article page, rendered on the server, no JavaScript."""
+"""The HTML pages, rendered on the server; each answers the API's JSON when asked for it."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Response
 
-from search.article import fetch_article
-from search.config import get_settings
-from search.errors import AppError
-from search.es import get_es
-from search.query import SORTS, SearchParams, run_search
+from search import pages
+from search.entity import entity_page
+from search.negotiate import respond
+from search.query import SORTS
 
 bp = Blueprint("ui", __name__)
 
 
 @bp.get("/")
-def search() -> str:
-    """The search page: query box, results, facets and pagination, all state in the URL."""
-    settings = get_settings()
-    params = SearchParams.from_args(
-        request.args, default_size=settings.page_size, max_size=settings.max_page_size
-    )
-    page = run_search(get_es(), params, settings.index_alias)
-    return render_template("search.html", page=page, params=params, sorts=SORTS)
+def search() -> Response:
+    """The search page: query box, results, facets, timeline and pagination, state in the URL."""
+    page = pages.search_page()
+    return respond(page.to_dict(), "search.html", page=page, params=page.params, sorts=SORTS)
+
+
+@bp.get("/facets/<name>")
+def facet_values(name: str) -> Response:
+    """All values of one facet under the current search, searchable by word (`q`)."""
+    query, values = pages.facet_page(name)
+    payload = pages.facet_payload(query, values)
+    return respond(payload, "facet.html", query=query, values=values)
+
+
+@bp.get("/articles/<path:article_id>")
+def article(article_id: str) -> Response:
+    """One article, its mentions linked to filtered searches, and related articles."""
+    found = pages.article_page(article_id)
+    return respond(found.to_dict(), "article.html", article=found)
+
+
+@bp.get("/entities/<kind>/<path:name>")
+def entity(kind: str, name: str) -> Response:
+    """One entity's page: the forms it was seen under, its articles, its unusual company."""
+    view = entity_page(kind, name)
+    return respond(view.to_dict(), "entity.html", entity=view)
 
 
 @bp.app_template_filter("long_date")
@@ -31,12 +48,3 @@ def long_date(value: str) -> str:
     """A YYYY-MM-DD date as newspapers write it: 5 November 2020."""
     day = date.fromisoformat(value)
     return f"{day.day} {day:%B %Y}"
-
-
-@bp.get("/articles/<path:article_id>")
-def article(article_id: str) -> str:
-    """One article with its entities as links that filter the search."""
-    found = fetch_article(get_es(), article_id, get_settings().index_alias)
-    if found is None:
-        raise AppError(404, "not_found", "no article with this id")
-    return render_template("article.html", article=found)

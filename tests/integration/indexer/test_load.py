@@ -58,7 +58,7 @@ def test_bad_records_are_listed_and_the_rest_is_indexed(es, es_url, alias):
     result = load(es_url, alias, MIXED)
     assert result.exit_code == 1
     assert f"FAILED {MIXED}:2: invalid JSON" in result.output
-    assert f"FAILED {MIXED}:5: field 'published' is not an ISO date" in result.output
+    assert f"FAILED {MIXED}:5: field 'published' is not a date: 'last Tuesday'" in result.output
     assert "indexed 2, failed 4" in result.output
     ids = {h["_id"] for h in es.search(index=alias, size=10)["hits"]["hits"]}
     assert ids == {"ok-1", "ok-6"}

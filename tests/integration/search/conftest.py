@@ -11,14 +11,14 @@ from flask.testing import FlaskClient
 
 from search import create_app
 from search.config import Settings
-from tests.integration.search.sample import ARTICLES
+from tests.integration.search.sample import ARTICLES, indexed
 
 
 @pytest.fixture
 def loaded_alias(es: Elasticsearch, make_alias: Callable[[], str]) -> str:
     """A fresh alias holding the sample articles, searchable at once."""
     alias = make_alias()
-    actions = ({"_index": alias, "_id": doc["id"], "_source": doc} for doc in ARTICLES)
+    actions = ({"_index": alias, "_id": doc["id"], "_source": indexed(doc)} for doc in ARTICLES)
     ok, errors = helpers.bulk(es, actions, refresh=True)
     assert (ok, errors) == (len(ARTICLES), [])
     return alias

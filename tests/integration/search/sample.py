@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
+
+from articles import ENTITY_TYPES, suggest_entries
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 ARTICLES: list[dict[str, Any]] = [
@@ -14,3 +17,12 @@ ARTICLES: list[dict[str, Any]] = [
 ]
 SEED_ID = "0a4f7763723d062e"
 XSS_ID = "xss-portal"
+
+
+def indexed(doc: dict[str, Any]) -> dict[str, Any]:
+    """A sample article as the indexer writes it: with its suggestion inputs."""
+    published = date.fromisoformat(doc["published"]) if doc.get("published") else None
+    entities = {kind: doc.get(kind) or [] for kind in ENTITY_TYPES}
+    # Until names are canonicalised, the indexer writes each name as its own mention.
+    mentions = {f"{kind}_mentions": names for kind, names in entities.items()}
+    return {**doc, **mentions, "suggest": suggest_entries(doc["title"], entities, published)}

@@ -125,3 +125,13 @@ def test_hostile_article_ids_are_not_found_rather_than_errors(
             with subtests.test(path=prefix + article_id[:40]):
                 answer = client.get(prefix + article_id)
                 assert answer.status_code < 500
+
+
+def test_hostile_text_never_breaks_suggestions_or_facet_search(
+    client: FlaskClient, subtests: pytest.Subtests
+) -> None:
+    for text in HOSTILE_QUERIES:
+        with subtests.test(text=text[:40]):
+            check(client, "/api/suggest", {"q": text[:100]})
+            check(client, "/api/facets/person", {"q": text[:300], "query": text})
+            check(client, "/facets/location", {"q": text[:300], "query": text})

@@ -32,7 +32,13 @@ def es_count(es: Elasticsearch, alias: str, q: str, filters: dict[str, list[str]
         {
             "simple_query_string": {
                 "query": q,
-                "fields": ["title^2", "body"],
+                "fields": [
+                    "title^2",
+                    "body",
+                    "person_mentions",
+                    "organization_mentions",
+                    "location_mentions",
+                ],
                 "default_operator": "and",
             }
         }
@@ -214,6 +220,8 @@ def test_the_article_endpoint_answers_the_stored_article(client: FlaskClient) ->
     assert answer.status_code == 200
     article = answer.get_json()
     stored = next(doc for doc in ARTICLES if doc["id"] == SEED_ID)
+    related = article.pop("related")
+    assert related and all(set(r) == {"id", "title", "published", "source"} for r in related)
     assert article == {
         "id": SEED_ID,
         "title": stored["title"],

@@ -44,6 +44,7 @@ def test_action_is_a_full_index_operation_on_the_alias():
         person=("Khalaf Khalafov",),
         location=("Azerbaijan", "Iran"),
         mentions={"person": ("Khalafov", "Khalaf Khalafov"), "location": ("Azerbaijan", "Iran")},
+        forms={"person": {"Khalaf Khalafov": ("Khalafov",)}},
     )
     assert to_action(article, entities, index="articles") == {
         "_op_type": "index",
@@ -65,6 +66,16 @@ def test_action_is_a_full_index_operation_on_the_alias():
             "person_mentions": ["Khalafov", "Khalaf Khalafov"],
             "organization_mentions": [],
             "location_mentions": ["Azerbaijan", "Iran"],
+            "entity_aliases": ["person\x1fKhalaf Khalafov\x1fKhalafov"],
+            "suggest": [
+                {"input": ["Title"], "weight": 18562, "contexts": {"kind": ["title"]}},
+                {
+                    "input": ["Khalaf Khalafov", "Khalafov → Khalaf Khalafov"],
+                    "weight": 1,
+                    "contexts": {"kind": ["person"]},
+                },
+                {"input": ["Azerbaijan", "Iran"], "weight": 1, "contexts": {"kind": ["location"]}},
+            ],
         },
     }
 

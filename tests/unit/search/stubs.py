@@ -44,7 +44,9 @@ class StubES:
         raises: Exception | None = None,
         docs: int = 11,
     ) -> None:
-        self.search_response = search
+        # Searches nobody set up answer "nothing found" (the article page also asks for
+        # related articles).
+        self.search_response = search or {"took": 1, "hits": {"total": {"value": 0}, "hits": []}}
         self.get_response = get
         self.raises = raises
         self.docs = docs

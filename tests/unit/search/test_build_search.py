@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from search.cursor import Cursor
 from search.query import InvalidParam, SearchParams, build_search
 
 HIGHLIGHT = {
@@ -18,6 +19,33 @@ HIGHLIGHT = {
         "body": {"fragment_size": 160, "number_of_fragments": 3, "no_match_size": 160},
     },
 }
+
+
+SOURCE = {"excludes": ["body", "suggest", "*_mentions"]}
+NEWEST = [
+    {"published": {"order": "desc", "missing": "_last"}},
+    "_score",
+    {"id": {"order": "asc"}},
+]
+RELEVANCE = ["_score", {"id": {"order": "asc"}}]
+
+
+def timeline(selections: dict[str, Any], interval: str = "month") -> dict[str, Any]:
+    return {
+        "_matched": {"filter": {"match_all": {}}},
+        "_timeline": {
+            "filter": selections,
+            "aggs": {
+                "published": {
+                    "date_histogram": {
+                        "field": "published",
+                        "calendar_interval": interval,
+                        "min_doc_count": 1,
+                    }
+                }
+            },
+        },
+    }
 
 
 def facet_aggs(filters: dict[str, Any], selected: dict[str, list[str]]) -> dict[str, Any]:
@@ -37,17 +65,19 @@ def facet_aggs(filters: dict[str, Any], selected: dict[str, list[str]]) -> dict[
     return aggs
 
 
-def test_an_empty_search_matches_everything_with_plain_facets() -> None:
+def test_an_empty_search_lists_everything_newest_first_with_plain_facets() -> None:
     match_all: dict[str, Any] = {"match_all": {}}
     assert build_search(SearchParams(), "articles").to_dict() == {
         "query": {"match_all": {}},
         "aggs": facet_aggs(
             dict.fromkeys(("person", "organization", "location", "source"), match_all), {}
-        ),
+        )
+        | timeline(match_all),
+        "sort": NEWEST,
         "from": 0,
         "size": 10,
         "track_total_hits": True,
-        "_source": {"excludes": ["body"]},
+        "_source": SOURCE,
         "highlight": HIGHLIGHT,
     }
 
@@ -72,7 +102,13 @@ def test_a_full_search_puts_text_and_dates_in_the_query_and_facets_in_the_post_f
                     {
                         "simple_query_string": {
                             "query": 'Karabakh "peace talks" -Moscow',
-                            "fields": ["title^2", "body"],
+                            "fields": [
+                                "title^2",
+                                "body",
+                                "person_mentions",
+                                "organization_mentions",
+                                "location_mentions",
+                            ],
                             "default_operator": "and",
                             "lenient": True,
                             "flags": "AND|OR|NOT|PHRASE|PRECEDENCE|WHITESPACE|ESCAPE",
@@ -90,31 +126,158 @@ def test_a_full_search_puts_text_and_dates_in_the_query_and_facets_in_the_post_f
         "aggs": facet_aggs(
             {"person": location, "organization": both, "location": person, "source": both},
             {"person": ["Ali Khamenei"], "location": ["Armenia", "Iran"]},
-        ),
-        "sort": [{"published": {"order": "desc", "missing": "_last"}}, "_score"],
+        )
+        # The timeline counts what is shown: every facet selection applies to it.
+        | timeline(both),
+        "sort": NEWEST,
         "from": 10,
         "size": 5,
         "track_total_hits": True,
-        "_source": {"excludes": ["body"]},
+        "_source": SOURCE,
         "highlight": HIGHLIGHT,
+        # "Did you mean" works on the plain words only.
+        "suggest": {
+            "did_you_mean": {
+                "text": "Karabakh",
+                "phrase": {
+                    "field": "body.spell",
+                    "size": 1,
+                    "max_errors": 2,
+                    "direct_generator": [
+                        {
+                            "field": "body.spell",
+                            "suggest_mode": "popular",
+                            "min_word_length": 3,
+                            "max_edits": 1,
+                        }
+                    ],
+                },
+            }
+        },
     }
 
 
 @pytest.mark.parametrize(
     ("sort", "expected"),
     [
-        ("relevance", None),
-        ("newest", [{"published": {"order": "desc", "missing": "_last"}}, "_score"]),
-        ("oldest", [{"published": {"order": "asc", "missing": "_last"}}, "_score"]),
+        ("relevance", RELEVANCE),
+        ("newest", NEWEST),
+        (
+            "oldest",
+            [
+                {"published": {"order": "asc", "missing": "_last"}},
+                "_score",
+                {"id": {"order": "asc"}},
+            ],
+        ),
     ],
 )
-def test_sorting_by_date_puts_undated_articles_last(sort: Any, expected: Any) -> None:
-    assert build_search(SearchParams(sort=sort), "a").to_dict().get("sort") == expected
+def test_sorting_by_date_puts_undated_articles_last_and_ids_break_ties(
+    sort: Any, expected: Any
+) -> None:
+    assert build_search(SearchParams(q="iran", sort=sort), "a").to_dict()["sort"] == expected
+
+
+def test_relevance_without_words_lists_the_newest_first() -> None:
+    assert build_search(SearchParams(sort="relevance"), "a").to_dict()["sort"] == NEWEST
+    only_prefix = SearchParams(q='person:"Ali Khamenei"')
+    assert only_prefix.effective_sort == "newest"
 
 
 def test_a_single_date_bound_gives_a_half_open_range() -> None:
     body = build_search(SearchParams(date_from=date(2021, 3, 1)), "a").to_dict()
     assert body["query"] == {"bool": {"filter": [{"range": {"published": {"gte": "2021-03-01"}}}]}}
+
+
+def test_a_short_date_range_is_drawn_in_days() -> None:
+    params = SearchParams(date_from=date(2020, 11, 1), date_to=date(2020, 11, 30))
+    aggs = build_search(params, "a").to_dict()["aggs"]
+    assert aggs["_timeline"] == timeline({"match_all": {}}, "day")["_timeline"]
+
+
+def test_typed_prefixes_become_filters_matched_through_mentions() -> None:
+    params = SearchParams(q='ceasefire person:"Ali Khamenei" -source:wikinews')
+    assert build_search(params, "a").to_dict()["query"] == {
+        "bool": {
+            "must": [
+                {
+                    "simple_query_string": {
+                        "query": "ceasefire",
+                        "fields": [
+                            "title^2",
+                            "body",
+                            "person_mentions",
+                            "organization_mentions",
+                            "location_mentions",
+                        ],
+                        "default_operator": "and",
+                        "lenient": True,
+                        "flags": "AND|OR|NOT|PHRASE|PRECEDENCE|WHITESPACE|ESCAPE",
+                    }
+                }
+            ],
+            "filter": [
+                {
+                    "bool": {
+                        "should": [
+                            {
+                                "term": {
+                                    "person": {"value": "Ali Khamenei", "case_insensitive": True}
+                                }
+                            },
+                            {"match_phrase": {"person_mentions": "Ali Khamenei"}},
+                        ],
+                        "minimum_should_match": 1,
+                    }
+                }
+            ],
+            "must_not": [{"term": {"source": {"value": "wikinews", "case_insensitive": True}}}],
+        }
+    }
+
+
+def test_the_typo_tolerant_search_ranks_exact_matches_first() -> None:
+    body = build_search(SearchParams(q='ceasfire "peace talks" -Moscow'), "a", fuzzy=True)
+    query = body.to_dict()["query"]["bool"]
+    exact, fuzzy = query["should"]
+    assert query["minimum_should_match"] == 1
+    assert exact["simple_query_string"]["boost"] == 10.0
+    assert exact["simple_query_string"]["query"] == 'ceasfire "peace talks" -Moscow'
+    # Phrases and exclusions stay exact; plain words forgive typos on the unstemmed fields.
+    assert fuzzy["simple_query_string"] == {
+        "query": 'ceasfire~2 "peace talks" -Moscow',
+        "fields": ["title.spell^2", "body.spell"],
+        "default_operator": "and",
+        "lenient": True,
+        "flags": "AND|OR|NOT|PHRASE|PRECEDENCE|WHITESPACE|ESCAPE|FUZZY",
+        "fuzzy_prefix_length": 1,
+        "fuzzy_max_expansions": 20,
+    }
+    # The retry needs no "did you mean": the first answer had it.
+    assert "suggest" not in body.to_dict()
+
+
+def test_an_expanded_facet_asks_for_more_values() -> None:
+    aggs = build_search(SearchParams(expand=("location",)), "a").to_dict()["aggs"]
+    assert aggs["_filter_location"]["aggs"]["location"]["terms"]["size"] == 50
+    assert aggs["_filter_person"]["aggs"]["person"]["terms"]["size"] == 10
+
+
+def test_a_cursor_continues_after_the_last_hit_from_the_start_of_the_window() -> None:
+    params = SearchParams(q="iran", cursor=Cursor("relevance", (1.5, "doc-9")))
+    body = build_search(params, "a").to_dict()
+    assert (body.get("from", 0), body["size"], body["search_after"]) == (0, 10, [1.5, "doc-9"])
+
+
+def test_a_cursor_from_another_order_is_refused() -> None:
+    params = SearchParams(q="iran", sort="newest", cursor=Cursor("relevance", (1.5, "x")))
+    with pytest.raises(InvalidParam, match="another order"):
+        build_search(params, "a")
+
+
+def test_a_cursor_may_page_beyond_the_result_window() -> None:
+    params = SearchParams(q="iran", size=100, cursor=Cursor("relevance", (0.5, "x")))
+    assert build_search(params, "a").to_dict()["search_after"] == [0.5, "x"]
 
 
 def test_the_index_alias_is_chosen_per_search() -> None:
@@ -125,3 +288,19 @@ def test_the_index_alias_is_chosen_per_search() -> None:
 def test_a_page_beyond_the_result_window_is_refused_before_anything_is_sent() -> None:
     with pytest.raises(InvalidParam):
         build_search(SearchParams(page=1001, size=10), "a")
+
+
+def test_the_typo_tolerant_search_marks_typed_and_corrected_words_not_fuzzy_terms() -> None:
+    body = build_search(SearchParams(q="ceasfire"), "a", fuzzy=True, corrected="ceasefire")
+    highlight = body.to_dict()["highlight"]
+    # Highlighting fuzzy terms would re-analyse every body; plain words are cheap to mark.
+    assert highlight["highlight_query"] == {
+        "simple_query_string": {
+            "query": "ceasfire ceasefire",
+            "fields": ["title", "body"],
+            "default_operator": "or",
+            "lenient": True,
+            "flags": "AND|OR|NOT|PHRASE|PRECEDENCE|WHITESPACE|ESCAPE",
+        }
+    }
+    assert highlight["fields"] == HIGHLIGHT["fields"]

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from search.cursor import Cursor
 from search.query import InvalidParam, SearchParams
 
 
@@ -199,3 +200,49 @@ def test_to_args_parses_back_into_equal_params() -> None:
 def test_with_page_changes_only_the_page() -> None:
     params = parse(("q", "iran"), ("sort", "newest"))
     assert params.with_page(3) == SearchParams(q="iran", sort="newest", page=3)
+
+
+def test_expand_names_facets_to_list_at_more_length() -> None:
+    params = parse(("expand", "location"), ("expand", "location"), ("expand", "person"))
+    assert params.expand == ("location", "person")
+    assert params.to_args() == {"expand": ["location", "person"]}
+    assert params.with_expanded("location", False).expand == ("person",)
+    with pytest.raises(InvalidParam, match="expand must name a facet"):
+        parse(("expand", "colour"))
+
+
+def test_a_cursor_is_read_and_written_back() -> None:
+    token = Cursor("relevance", (2.5, "x")).encode()
+    params = parse(("q", "iran"), ("cursor", token), ("size", "100"))
+    assert params.cursor == Cursor("relevance", (2.5, "x"))
+    assert params.to_args() == {"q": ["iran"], "size": ["100"], "cursor": [token]}
+
+
+def test_a_cursor_may_not_be_combined_with_a_page_or_be_forged() -> None:
+    token = Cursor("relevance", (2.5, "x")).encode()
+    with pytest.raises(InvalidParam, match="page and cursor"):
+        parse(("cursor", token), ("page", "2"))
+    with pytest.raises(InvalidParam, match="cursor is not one this service gave out"):
+        parse(("cursor", "forged"))
+
+
+def test_changing_the_search_drops_the_cursor_and_goes_back_to_page_one() -> None:
+    params = SearchParams(q="iran", page=3, cursor=None)
+    cursored = SearchParams(q="iran", cursor=Cursor("relevance", (1.0, "x")))
+    assert params.with_query("iraq") == SearchParams(q="iraq")
+    assert params.with_sort("newest") == SearchParams(q="iran", sort="newest")
+    assert cursored.toggled("location", "Iran").cursor is None
+    assert params.with_dates(date(2020, 1, 1), None).page == 1
+
+
+def test_relevance_without_words_means_newest() -> None:
+    assert SearchParams().effective_sort == "newest"
+    assert SearchParams(q="-", sort="relevance").effective_sort == "newest"
+    assert SearchParams(q="iran").effective_sort == "relevance"
+    assert SearchParams(sort="oldest").effective_sort == "oldest"
+
+
+def test_narrowed_counts_typed_prefixes_too() -> None:
+    assert not SearchParams(q="iran").narrowed
+    assert SearchParams(q="loc:Baku").narrowed
+    assert SearchParams(filters={"source": ("Wikinews",)}).narrowed

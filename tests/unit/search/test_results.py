@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from search.query import SearchParams
+from search.cursor import Cursor
+from search.query import SORTS, SearchParams
 from search.results import FacetValue, PageLink, SearchPage
 from tests.unit.search.stubs import canned
 
@@ -113,7 +114,24 @@ def test_each_facet_value_links_to_the_search_with_that_value_toggled() -> None:
 def test_to_dict_gives_exactly_the_api_shape() -> None:
     page = page_of("search_karabakh_nobody.json")
     body = page.to_dict()
-    assert set(body) == {"total", "took_ms", "page", "size", "hits", "facets"}
+    # The documented keys come first and stay; later issues only added keys after them.
+    assert list(body)[:6] == ["total", "took_ms", "page", "size", "hits", "facets"]
+    assert set(body) == {
+        "total",
+        "took_ms",
+        "page",
+        "size",
+        "hits",
+        "facets",
+        "total_relation",
+        "sort",
+        "last_page",
+        "next_cursor",
+        "fuzzy",
+        "did_you_mean",
+        "query_filters",
+        "timeline",
+    }
     assert set(body["facets"]) == {"person", "organization", "location", "source"}
     assert {"value": "Nobody", "count": 0, "selected": True} in body["facets"]["person"]
     hit_page = page_of("search_karabakh_armenia_yerevan.json").to_dict()
@@ -156,3 +174,82 @@ def test_previous_and_next_links_are_absent_at_the_ends() -> None:
     last = fake_page(total=25, page=3)
     assert last.prev_args == {"q": ["x"], "page": ["2"]}
     assert last.next_args is None
+
+
+def hits_response(n: int, total: int) -> dict[str, Any]:
+    return {
+        "took": 2,
+        "hits": {
+            "total": {"value": total, "relation": "eq"},
+            "hits": [
+                {"_id": f"d{i}", "_source": {"title": "T"}, "sort": [1.0 - i / 10, f"d{i}"]}
+                for i in range(n)
+            ],
+        },
+    }
+
+
+def test_a_full_page_with_more_hits_gives_a_cursor_after_its_last_hit() -> None:
+    params = SearchParams(q="x", size=3)
+    page = SearchPage.from_response(hits_response(3, total=7), params)
+    assert page.next_cursor is not None
+    assert Cursor.decode(page.next_cursor) == Cursor("relevance", (0.8, "d2"))
+    assert page.to_dict()["next_cursor"] == page.next_cursor
+
+
+def test_the_last_page_gives_no_cursor() -> None:
+    assert (
+        SearchPage.from_response(hits_response(2, 5), SearchParams(q="x", size=3)).next_cursor
+        is None
+    )
+    last = SearchPage.from_response(hits_response(3, 6), SearchParams(q="x", size=3, page=2))
+    assert last.next_cursor is None
+
+
+def test_did_you_mean_is_the_query_with_the_suggested_words() -> None:
+    params = SearchParams(q='karabak "peace" -Moscow', filters={"location": ("Iran",)})
+    response = {
+        **hits_response(0, 0),
+        "suggest": {"did_you_mean": [{"options": [{"text": "karabakh", "score": 0.1}]}]},
+    }
+    page = SearchPage.from_response(response, params)
+    assert page.did_you_mean is not None
+    assert page.did_you_mean.q == 'karabakh "peace" -Moscow'
+    assert page.did_you_mean.args == {"q": ['karabakh "peace" -Moscow'], "location": ["Iran"]}
+    assert page.to_dict()["did_you_mean"] == 'karabakh "peace" -Moscow'
+
+
+def test_no_suggestion_means_no_did_you_mean() -> None:
+    response = {**hits_response(0, 0), "suggest": {"did_you_mean": [{"options": []}]}}
+    assert SearchPage.from_response(response, SearchParams(q="x")).did_you_mean is None
+
+
+def test_relevance_is_offered_only_when_there_are_words() -> None:
+    no_words = SearchPage.from_response(hits_response(0, 0), SearchParams())
+    assert [(link.name, link.current) for link in no_words.sort_links(SORTS)] == [
+        ("newest", True),
+        ("oldest", False),
+    ]
+    words = SearchPage.from_response(hits_response(0, 0), SearchParams(q="x", page=2))
+    assert [link.args for link in words.sort_links(SORTS)] == [
+        {"q": ["x"]},
+        {"q": ["x"], "sort": ["newest"]},
+        {"q": ["x"], "sort": ["oldest"]},
+    ]
+
+
+def test_the_facet_finder_carries_the_search_with_its_words_as_query() -> None:
+    params = SearchParams(q="x", filters={"person": ("A",)}, page=3, expand=("person",))
+    page = SearchPage.from_response(hits_response(0, 0), params)
+    assert page.facet_find_fields() == [("person", "A"), ("query", "x")]
+
+
+def test_a_lower_bound_total_is_marked_as_such() -> None:
+    response = {"took": 1, "hits": {"total": {"value": 10000, "relation": "gte"}, "hits": []}}
+    assert SearchPage.from_response(response, SearchParams()).total_relation == "gte"
+
+
+def test_matched_counts_the_words_before_facet_selections() -> None:
+    response = {**hits_response(1, 1), "aggregations": {"_matched": {"doc_count": 40}}}
+    assert SearchPage.from_response(response, SearchParams(q="x")).matched == 40
+    assert SearchPage.from_response(hits_response(1, 3), SearchParams(q="x")).matched == 3

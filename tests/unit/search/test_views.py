@@ -39,8 +39,12 @@ def test_api_search_sends_the_built_search_to_the_configured_alias(
     _, response = canned("search_karabakh_nobody.json")
     client = make_client(search=response)
     client.get("/api/search?q=Karabakh&person=Nobody")
-    [(name, kwargs)] = stub_of(client).calls
-    assert name == "search"
+    # Nothing matched, so a second, typo-tolerant search followed the first.
+    (name, kwargs), (retry, retry_kwargs) = stub_of(client).calls
+    assert (name, retry) == ("search", "search")
+    assert retry_kwargs["body"]["query"]["bool"]["should"][1]["simple_query_string"]["query"] == (
+        "Karabakh~2"
+    )
     assert kwargs["index"] == "test-articles"
     assert kwargs["body"]["post_filter"] == {"terms": {"person": ["Nobody"]}}
     assert kwargs["body"]["query"]["simple_query_string"]["query"] == "Karabakh"
@@ -91,6 +95,7 @@ def test_api_article_answers_the_stored_article(make_client: MakeClient) -> None
             "organization": [],
             "location": ["Azerbaijan", "Nagorno-Karabakh"],
         },
+        "related": [],
     }
 
 
@@ -106,8 +111,13 @@ def test_an_overlong_article_id_is_not_found_without_asking_the_engine(
 def test_openapi_description_is_served(make_client: MakeClient) -> None:
     body = make_client().get("/api/openapi.json").get_json()
     assert body["openapi"].startswith("3.1")
-    assert set(body["paths"]) == {
+    assert set(body["paths"]) >= {
+        "/",
+        "/articles/{id}",
+        "/facets/{name}",
         "/api/search",
+        "/api/suggest",
+        "/api/facets/{name}",
         "/api/articles/{id}",
         "/api/openapi.json",
         "/healthz",
@@ -141,9 +151,10 @@ def test_search_page_renders_results_facets_and_links(make_client: MakeClient) -
     )
     # A selected value links to the search without it.
     assert 'href="/?q=Karabakh&amp;location=Yerevan&amp;sort=newest"' in html
-    # Selected values travel with the form as hidden inputs.
+    # Selected values travel with the form as hidden inputs, and so does the sort.
     assert '<input type="hidden" name="location" value="Yerevan">' in html
-    assert '<option value="newest" selected>' in html
+    assert '<input type="hidden" name="sort" value="newest">' in html
+    assert '<span class="current" aria-current="true">Newest</span>' in html
     assert 'href="/articles/0a4f7763723d062e"' in html
 
 
@@ -168,7 +179,7 @@ def test_article_page_links_entities_to_filtered_searches(make_client: MakeClien
     html = answer.get_data(as_text=True)
     assert 'href="/?person=Ali+Khamenei"' in html
     assert 'href="/?location=Nagorno-Karabakh"' in html
-    assert "<p>Second &lt;b&gt;paragraph&lt;/b&gt;.</p>" in html
+    assert "Second &lt;b&gt;paragraph&lt;/b&gt;." in html
     assert 'href="https://iranpress.com/content/29731"' in html
 
 
@@ -182,4 +193,128 @@ def test_static_stylesheet_is_served(make_client: MakeClient) -> None:
     answer = make_client().get("/static/style.css")
     assert answer.status_code == 200
     assert "mark" in answer.get_data(as_text=True)
+    answer.close()
+
+
+def test_the_search_page_answers_the_api_json_when_asked(make_client: MakeClient) -> None:
+    _, response = canned("search_karabakh_armenia_yerevan.json")
+    client = make_client(search=response)
+    path = "?q=Karabakh&location=Armenia&location=Yerevan&sort=newest"
+    twin = client.get("/" + path, headers={"Accept": "application/json"})
+    api = client.get("/api/search" + path)
+    assert twin.mimetype == "application/json"
+    assert twin.get_json() == api.get_json()
+    assert "Accept" in twin.headers["Vary"]
+    html = client.get("/" + path, headers={"Accept": "text/html,*/*;q=0.8"})
+    assert html.mimetype == "text/html"
+    assert "Accept" in html.headers["Vary"]
+
+
+def test_the_article_page_answers_the_api_json_when_asked(make_client: MakeClient) -> None:
+    client = make_client(get=SEED_DOC)
+    twin = client.get("/articles/0a4f7763723d062e", headers={"Accept": "application/json"})
+    assert twin.get_json() == client.get("/api/articles/0a4f7763723d062e").get_json()
+
+
+def test_a_page_error_asked_for_as_json_is_the_json_error(make_client: MakeClient) -> None:
+    answer = make_client().get("/?page=abc", headers={"Accept": "application/json"})
+    assert answer.status_code == 400
+    assert answer.get_json() == {
+        "error": {"code": "bad_request", "message": "page must be a positive integer"}
+    }
+
+
+SUGGEST_RESPONSE: dict[str, Any] = {
+    "suggest": {
+        "names": [
+            {
+                "options": [
+                    {
+                        "text": "Khamenei → Ali Khamenei",
+                        "_id": "a",
+                        "contexts": {"kind": ["person"]},
+                    }
+                ]
+            }
+        ],
+        "titles": [
+            {
+                "options": [
+                    {
+                        "text": "Khamenei stance",
+                        "_id": "0a4f7763723d062e",
+                        "contexts": {"kind": ["title"]},
+                        "_source": {"title": SEED_TITLE, "published": "2020-11-05"},
+                    }
+                ]
+            }
+        ],
+    }
+}
+
+
+def test_suggest_answers_names_and_titles_with_their_links(make_client: MakeClient) -> None:
+    client = make_client(search=SUGGEST_RESPONSE)
+    answer = client.get("/api/suggest?q=kham")
+    assert answer.get_json() == {
+        "q": "kham",
+        "suggestions": [
+            {"kind": "person", "text": "Ali Khamenei", "url": "/?person=Ali+Khamenei"},
+            {
+                "kind": "title",
+                "text": SEED_TITLE,
+                "id": "0a4f7763723d062e",
+                "published": "2020-11-05",
+                "source": None,
+                "url": "/articles/0a4f7763723d062e",
+            },
+        ],
+    }
+    [(_, kwargs)] = stub_of(client).calls
+    assert kwargs["index"] == "test-articles"
+    assert kwargs["body"]["suggest"]["names"]["prefix"] == "kham"
+
+
+def test_an_empty_prefix_is_answered_without_asking_the_engine(make_client: MakeClient) -> None:
+    client = make_client()
+    assert client.get("/api/suggest?q=").get_json() == {"q": "", "suggestions": []}
+    assert stub_of(client).calls == []
+
+
+FACET_RESPONSE = {
+    "aggregations": {
+        "values": {
+            "buckets": [{"key": "Armenia", "doc_count": 5}, {"key": "Ankara", "doc_count": 1}]
+        }
+    }
+}
+
+
+def test_facet_values_are_answered_as_json_and_as_a_page(make_client: MakeClient) -> None:
+    client = make_client(search=FACET_RESPONSE)
+    api = client.get("/api/facets/location?q=a&query=Karabakh&location=Ankara")
+    assert api.get_json() == {
+        "facet": "location",
+        "q": "a",
+        "values": [
+            {"value": "Armenia", "count": 5, "selected": False},
+            {"value": "Ankara", "count": 1, "selected": True},
+        ],
+    }
+    html = client.get("/facets/location?q=a&query=Karabakh&location=Ankara").get_data(as_text=True)
+    # A value links to the search page with it toggled; the search words are `q` there again.
+    assert 'href="/?q=Karabakh&amp;location=Ankara&amp;location=Armenia"' in html
+    assert 'href="/?q=Karabakh"' in html
+
+
+def test_an_unknown_facet_is_a_404(make_client: MakeClient) -> None:
+    answer = make_client().get("/api/facets/colour")
+    assert answer.status_code == 404
+    assert answer.get_json()["error"]["code"] == "not_found"
+
+
+def test_the_search_script_is_served(make_client: MakeClient) -> None:
+    answer = make_client().get("/static/search.js")
+    assert answer.status_code == 200
+    assert "aria-activedescendant" in answer.get_data(as_text=True)
     answer.close()

@@ -1,0 +1,89 @@
+"""Entity quality on the gold set: precision, recall, F1 per type, fragmentation, type errors.
+
+    .venv/bin/python bench/entity_quality.py [--gold FILE] [-- ENTITIES-OPTIONS]
+
+It reads the gold articles' text from ../shared (and seeds/) by id, runs
+`python -m indexer entities` on them, exactly as anyone debugging a facet would, scores the
+output against the annotations (tests/gold/GUIDELINES.md) and writes the figures to
+artifacts/entity_quality.json. Options after `--` go to the `entities` command
+(e.g. `-- --aliases /tmp/learned.jsonl` or `-- --no-curated`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from indexer.quality import read_gold, score  # noqa: E402
+
+SHARED = REPO.parent / "shared"
+CORPORA = (SHARED / "corpus", SHARED / "corpus-tehrantimes")
+SEEDS = REPO / "seeds"
+
+
+def gold_inputs(ids: set[str], workdir: Path) -> list[Path]:
+    """Inputs holding exactly the gold articles: a JSON Lines file of corpus records, and seeds."""
+    found = workdir / "gold-articles.jsonl"
+    with found.open("w", encoding="utf-8") as out:
+        for corpus in CORPORA:
+            for path in sorted(corpus.glob("*.jsonl")):
+                for line in path.open(encoding="utf-8"):
+                    if json.loads(line)["id"] in ids:
+                        out.write(line if line.endswith("\n") else line + "\n")
+    return [found, *sorted(SEEDS.glob("*.txt"))]
+
+
+def run_entities(inputs: list[Path], options: list[str]) -> dict[str, dict[str, list[str]]]:
+    """The `entities` command's output for the inputs, by article id."""
+    command = [sys.executable, "-m", "indexer", "entities", *map(str, inputs), *options]
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=True)
+    records = (json.loads(line) for line in done.stdout.splitlines() if line.strip())
+    return {r["id"]: r for r in records}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--gold", type=Path, default=REPO / "tests" / "gold" / "entities.jsonl")
+    parser.add_argument("--out", type=Path, default=REPO / "artifacts" / "entity_quality.json")
+    parser.add_argument("entities_options", nargs="*")
+    args = parser.parse_args()
+
+    gold = read_gold(args.gold)
+    with tempfile.TemporaryDirectory() as tmp:
+        predicted = run_entities(
+            gold_inputs({a.id for a in gold}, Path(tmp)), args.entities_options
+        )
+    report = score(gold, predicted)
+
+    print(f"gold set: {args.gold.relative_to(REPO)} ({report.articles} articles scored)")
+    print(f"{'type':<14}{'P':>7}{'R':>7}{'F1':>7}   values  gold")
+    for kind, s in report.scores.items():
+        print(
+            f"{kind:<14}{s.precision:>7.3f}{s.recall:>7.3f}{s.f1:>7.3f}"
+            f"   {s.correct_values:>3}/{s.values:<4}{s.found:>3}/{s.gold}"
+        )
+    print(f"fragmentation: {report.fragmentation:.3f} facet values per real entity found")
+    for entity, values in report.fragmented().items():
+        print(f"  {entity}: {values}")
+    print(
+        f"type errors: {len(report.type_errors)} (places filed as people: "
+        f"{len(report.places_as_people)})"
+    )
+    for error in report.type_errors:
+        print(f"  {error.article}: {error.value!r} filed as {error.filed_as}, is a {error.is_a}")
+    if report.missing:
+        print(f"missing articles: {report.missing}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    print(f"wrote {args.out.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,156 @@
+"""Benchmark: docs/s of the full load pipeline, of entity extraction alone, of bulk-loading alone.
+
+Usage: python bench/load_pipeline.py [--limit N] [--workers 2] [--repeat K] [PATH...]
+
+(a) full pipeline: `run_load`, what `python -m indexer load` runs (parse, change check, NER in
+    worker processes, bulk), into a fresh index behind the alias `bench-ingest`;
+(b) entity extraction alone: parse and NER in the same worker processes, no engine;
+(c) bulk-loading alone: the actions (b) built, sent with `bulk_load` into a fresh index.
+All three read the same articles, so their rates compare. Prints medians over the repeats and
+the ratio a/b, and writes them to artifacts/bench-ingest.json. Needs a running engine (ES_URL).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from elasticsearch import Elasticsearch
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from indexer.actions import to_action  # noqa: E402
+from indexer.index import ensure_index  # noqa: E402
+from indexer.load import bulk_load  # noqa: E402
+from indexer.parse import ParsedArticle, read_inputs  # noqa: E402
+from indexer.pipeline import LoadOptions, run_load  # noqa: E402
+from indexer.workers import extract_in_workers  # noqa: E402
+
+DEFAULT_INPUTS = [REPO.parent / "shared" / "corpus", REPO.parent / "shared" / "corpus-tehrantimes"]
+ALIAS = "bench-ingest"
+
+
+def drop(client: Elasticsearch, alias: str) -> None:
+    """Delete the indices behind `alias` by name (the engine refuses wildcard deletes)."""
+    names = list(client.indices.get(index=f"{alias}-*", ignore_unavailable=True))
+    if names:
+        client.indices.delete(index=names)
+
+
+def subset(paths: list[Path], limit: int | None, into: Path) -> int:
+    """The first `limit` readable articles of the inputs, as records in one JSON Lines file."""
+    records = (r for r in read_inputs(paths) if isinstance(r, ParsedArticle))
+    count = 0
+    with into.open("w", encoding="utf-8") as out:
+        for item in itertools.islice(records, limit):
+            a = item.article
+            record = {
+                "id": a.id,
+                "title": a.title,
+                "body": a.body,
+                "published": a.published.isoformat() if a.published else None,
+                "url": a.url,
+                "source": a.source,
+                "section": a.section,
+                "language": a.language,
+                "categories": list(a.categories),
+            }
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+    return count
+
+
+def extraction_alone(source: Path, workers: int) -> tuple[float, list[dict[str, Any]]]:
+    """(b): seconds to parse and extract entities, and the bulk actions that result."""
+    started = time.perf_counter()
+    items = ((r.article, None) for r in read_inputs([source]) if isinstance(r, ParsedArticle))
+    actions = [
+        to_action(article, entities, index=ALIAS)
+        for article, entities, _ in extract_in_workers(items, workers=workers)
+    ]
+    return time.perf_counter() - started, actions
+
+
+def bulk_alone(client: Elasticsearch, actions: list[dict[str, Any]]) -> float:
+    """(c): seconds to bulk-load already-extracted actions into a fresh index."""
+    drop(client, ALIAS)
+    ensure_index(client, ALIAS)
+    started = time.perf_counter()
+    report = bulk_load(client, ((a, f"action {n}") for n, a in enumerate(actions)))
+    client.indices.refresh(index=ALIAS)
+    seconds = time.perf_counter() - started
+    assert report.ok, report.failures[:3]
+    return seconds
+
+
+def full_pipeline(client: Elasticsearch, source: Path, workers: int) -> float:
+    """(a): seconds for the whole load, from the file to searchable documents."""
+    drop(client, ALIAS)
+    ensure_index(client, ALIAS)
+    started = time.perf_counter()
+    report = run_load(client, [str(source)], LoadOptions(index=ALIAS, workers=workers))
+    seconds = time.perf_counter() - started
+    assert report.ok and report.aborted is None, (report.failures[:3], report.aborted)
+    return seconds
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="*", type=Path, default=DEFAULT_INPUTS)
+    parser.add_argument("--limit", type=int, default=None, help="only the first N articles")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=1)
+    args = parser.parse_args()
+
+    es_url = os.environ.get("ES_URL", "http://127.0.0.1:9200")
+    client = Elasticsearch(es_url, request_timeout=120)
+    runs: dict[str, list[float]] = {"full": [], "extract": [], "bulk": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "articles.jsonl"
+        docs = subset(args.paths, args.limit, source)
+        print(f"{docs} articles, {args.workers} NER workers, {args.repeat} run(s)", flush=True)
+        try:
+            for run in range(1, args.repeat + 1):
+                seconds, actions = extraction_alone(source, args.workers)
+                runs["extract"].append(docs / seconds)
+                print(f"run {run}: (b) extraction alone {docs / seconds:8.1f} docs/s", flush=True)
+                seconds = bulk_alone(client, actions)
+                runs["bulk"].append(docs / seconds)
+                print(f"run {run}: (c) bulk alone       {docs / seconds:8.1f} docs/s", flush=True)
+                del actions
+                seconds = full_pipeline(client, source, args.workers)
+                runs["full"].append(docs / seconds)
+                print(f"run {run}: (a) full pipeline    {docs / seconds:8.1f} docs/s", flush=True)
+        finally:
+            drop(client, ALIAS)
+    p50 = {name: statistics.median(values) for name, values in runs.items()}
+    ratios = [full / extract for full, extract in zip(runs["full"], runs["extract"], strict=True)]
+    figures = {
+        "inputs": [str(p) for p in args.paths],
+        "articles": docs,
+        "limit": args.limit,
+        "workers": args.workers,
+        "cpus": os.cpu_count(),
+        "repeat": args.repeat,
+        "docs_per_second": {name: [round(v, 1) for v in values] for name, values in runs.items()},
+        "p50_docs_per_second": {name: round(v, 1) for name, v in p50.items()},
+        "full_over_extract_p50": round(statistics.median(ratios), 3),
+    }
+    print(json.dumps(figures, indent=2))
+    out = REPO / "artifacts" / "bench-ingest.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(figures, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

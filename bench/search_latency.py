@@ -1,0 +1,316 @@
+"""Benchmark: latency of /api/suggest and /api/search next to the same requests sent to the engine.
+
+Usage: python bench/search_latency.py [--rounds 5] [--service URL] [--alias bench-search]
+
+Without --service it serves the app itself with gunicorn on a free loopback port (INDEX_ALIAS set
+to the alias). The alias is built first if missing: every document of --from-alias (default
+`bench-articles`, both shared corpora) is copied client-side (scan + bulk) into a new index with
+the current mapping, its suggestion inputs and mentions computed as indexer/actions.py does.
+
+For every query of every round, the service request and the direct engine request(s) it makes
+(built by the same pure functions) are timed back to back, so both see the same noise. Prints
+p50/p95/p99 and the service/engine ratios, and writes them to artifacts/bench/search-latency.json.
+This is a script, not a timed test: figures on a shared 2-core machine are noisy; compare ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import urllib3
+from elasticsearch import Elasticsearch, helpers
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from articles import ENTITY_TYPES, concrete_index_name, index_body, suggest_entries  # noqa: E402
+from search.query import SearchParams, build_search, typo_retry  # noqa: E402
+from search.results import SearchPage  # noqa: E402
+from search.suggest import build_suggest  # noqa: E402
+
+# What people type into a news search: names, topics, phrases, typos, operators, prefixes,
+# with facet selections and dates as the sidebar adds them.
+SEARCHES: list[dict[str, Any]] = [
+    {"q": "iran"},
+    {"q": "iran nuclear deal"},
+    {"q": "Karabakh ceasefire"},
+    {"q": "election results"},
+    {"q": "earthquake"},
+    {"q": "oil prices"},
+    {"q": "climate change"},
+    {"q": "world cup"},
+    {"q": "president"},
+    {"q": "sanctions", "location": ["Iran"]},
+    {"q": "protests", "location": ["Iran", "Iraq"]},
+    {"q": "football", "sort": "newest"},
+    {"q": "covid vaccine"},
+    {"q": '"prime minister"'},
+    {"q": '"supreme leader" -Trump'},
+    {"q": "Iran OR Iraq"},
+    {"q": "goverment corruption"},
+    {"q": "ceasfire"},
+    {"q": "presidnet election"},
+    {"q": "earthquak"},
+    {"q": 'person:"Donald Trump"'},
+    {"q": "loc:Tehran economy"},
+    {"q": "source:wikinews space"},
+    {"q": "", "location": ["Iran"]},
+    {"q": "", "source": ["Tehran Times"], "from": "2020-01-01", "to": "2020-12-31"},
+    {"q": "trade", "person": ["Donald Trump"]},
+    {"q": "Syria", "organization": ["United Nations"]},
+    {"q": "hospital", "from": "2020-03-01", "to": "2020-04-15"},
+    {"q": "Afghanistan Taliban"},
+    {"q": "European Union", "page": "2"},
+    {"q": ""},
+    {"q": "missile test", "sort": "oldest"},
+]
+# Prefixes as they are typed, letter by letter in places.
+PREFIXES = [
+    "i", "ir", "ira", "iran", "te", "teh", "tehr", "tehran", "tr", "tru", "trump", "ka", "kar",
+    "kara", "karab", "ele", "elec", "election", "un", "united", "united n", "khamenie", "obam",
+    "oba", "cov", "covid", "wor", "world c", "pres", "president", "nasa", "ear", "earthq",
+    "al", "ali", "syr", "foot", "olymp", "afgh", "pari",
+]  # fmt: skip
+
+SERVICE_PORT_WAIT_S = 30.0
+
+
+def build_alias(client: Elasticsearch, source: str, alias: str) -> None:
+    """Copy `source` into a new index behind `alias` with the current mapping and inputs."""
+    index = concrete_index_name(alias)
+    client.indices.create(index=index, **index_body())
+
+    def actions() -> Iterator[dict[str, Any]]:
+        for hit in helpers.scan(client, index=source, size=1000, preserve_order=False):
+            doc = dict(hit["_source"])
+            entities = {kind: list(doc.get(kind) or []) for kind in ENTITY_TYPES}
+            for kind, names in entities.items():
+                # Loaded before mentions existed: a name is its own mention, as the indexer
+                # writes it until names are canonicalised.
+                doc.setdefault(f"{kind}_mentions", names)
+            published = date.fromisoformat(doc["published"][:10]) if doc.get("published") else None
+            doc["suggest"] = suggest_entries(doc.get("title") or "", entities, published)
+            yield {"_index": index, "_id": hit["_id"], "_source": doc}
+
+    started = time.perf_counter()
+    ok, errors = helpers.bulk(client, actions(), chunk_size=500, raise_on_error=False)
+    client.indices.refresh(index=index)
+    # A read-only benchmark index, merged as a settled production index would be.
+    client.options(request_timeout=1800).indices.forcemerge(index=index, max_num_segments=1)
+    current = client.options(ignore_status=404).indices.get_alias(name=alias)
+    old = [] if current.meta.status == 404 else list(current.body)
+    client.indices.update_aliases(
+        actions=[
+            *({"remove": {"index": name, "alias": alias}} for name in old),
+            {"add": {"index": index, "alias": alias}},
+        ]
+    )
+    if old:
+        # Earlier copies made by this script; the source alias is never touched.
+        client.indices.delete(index=old)
+    print(f"built {alias} -> {index}: {ok} docs, {len(errors)} errors, "
+          f"{time.perf_counter() - started:.0f} s", flush=True)  # fmt: skip
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def serve(alias: str, es_url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
+    """Start gunicorn serving the app on a free loopback port; return it and its URL."""
+    port = free_port()
+    env = {**os.environ, "INDEX_ALIAS": alias, "ES_URL": es_url}
+    command = [
+        str(Path(sys.executable).with_name("gunicorn")),
+        "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+        "search:create_app()",
+    ]  # fmt: skip
+    process = subprocess.Popen(command, cwd=REPO, env=env)
+    url = f"http://127.0.0.1:{port}"
+    http = urllib3.PoolManager()
+    deadline = time.monotonic() + SERVICE_PORT_WAIT_S
+    while time.monotonic() < deadline:
+        try:
+            if http.request("GET", url + "/healthz", retries=False).status == 200:
+                return process, url
+        except urllib3.exceptions.HTTPError:
+            pass
+        time.sleep(0.2)
+    process.terminate()
+    raise SystemExit("the service did not come up")
+
+
+class Timer:
+    """Keep-alive HTTP to the service and to the engine, timing whole round trips."""
+
+    def __init__(self, service: str, es_url: str, alias: str) -> None:
+        self.service = service
+        self.es_url = es_url.rstrip("/")
+        self.alias = alias
+        self.http = urllib3.PoolManager(maxsize=4)
+
+    def get(self, path: str) -> tuple[float, Any]:
+        started = time.perf_counter()
+        response = self.http.request("GET", self.service + path)
+        body = json.loads(response.data)
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status != 200:
+            raise SystemExit(f"{path}: HTTP {response.status}: {body}")
+        return elapsed, body
+
+    def es(self, body: dict[str, Any]) -> tuple[float, Any]:
+        payload = json.dumps(body).encode()
+        started = time.perf_counter()
+        response = self.http.request(
+            "POST",
+            f"{self.es_url}/{self.alias}/_search",
+            body=payload,
+            headers={"Content-Type": "application/json"},
+        )
+        answer = json.loads(response.data)
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status != 200:
+            raise SystemExit(f"engine: HTTP {response.status}: {answer}")
+        return elapsed, answer
+
+
+class _Args:
+    def __init__(self, pairs: dict[str, Any]) -> None:
+        self.pairs = pairs
+
+    def getlist(self, key: str) -> list[str]:
+        value = self.pairs.get(key)
+        return [] if value is None else list(value) if isinstance(value, list) else [value]
+
+
+def direct_search(timer: Timer, query: dict[str, Any]) -> float:
+    """The engine requests /api/search makes for `query`: the search, and the typo retry."""
+    params = SearchParams.from_args(_Args(query))
+    elapsed, answer = timer.es(build_search(params, timer.alias).to_dict())
+    retry = typo_retry(params, timer.alias, SearchPage.from_response(answer, params))
+    if retry is not None:
+        more, _ = timer.es(retry.to_dict())
+        elapsed += more
+    return elapsed
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    cuts = statistics.quantiles(values, n=100, method="inclusive")
+    return {
+        "p50": round(statistics.median(values), 2),
+        "p95": round(cuts[94], 2),
+        "p99": round(cuts[98], 2),
+        "n": len(values),
+    }
+
+
+def run(timer: Timer, rounds: int) -> dict[str, list[float]]:
+    samples: dict[str, list[float]] = {
+        "suggest_service": [], "suggest_engine": [], "search_service": [], "search_engine": [],
+    }  # fmt: skip
+    for round_number in range(rounds + 1):
+        record = round_number > 0  # the first round only warms caches and connections
+        for i, prefix in enumerate(PREFIXES):
+            # Alternate which goes first, so neither always gets the warmer caches.
+            service_first = (i + round_number) % 2 == 0
+            if service_first:
+                service, _ = timer.get("/api/suggest?" + urlencode({"q": prefix}))
+            engine, _ = timer.es(build_suggest(prefix))
+            if not service_first:
+                service, _ = timer.get("/api/suggest?" + urlencode({"q": prefix}))
+            if record:
+                samples["suggest_service"].append(service)
+                samples["suggest_engine"].append(engine)
+        for i, query in enumerate(SEARCHES):
+            path = "/api/search?" + urlencode(query, doseq=True)
+            service_first = (i + round_number) % 2 == 0
+            if service_first:
+                service, _ = timer.get(path)
+            engine = direct_search(timer, query)
+            if not service_first:
+                service, _ = timer.get(path)
+            if record:
+                samples["search_service"].append(service)
+                samples["search_engine"].append(engine)
+    return samples
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--alias", default="bench-search")
+    parser.add_argument("--from-alias", default="bench-articles")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the alias first")
+    parser.add_argument("--service", help="URL of a running service (else gunicorn is started)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--out", type=Path, default=REPO / "artifacts" / "bench")
+    args = parser.parse_args()
+
+    es_url = os.environ.get("ES_URL", "http://127.0.0.1:9200")
+    client = Elasticsearch(es_url, request_timeout=120)
+    if args.rebuild or not client.indices.exists_alias(name=args.alias):
+        build_alias(client, args.from_alias, args.alias)
+    docs = int(client.count(index=args.alias)["count"])
+
+    process = None
+    service = args.service
+    if service is None:
+        process, service = serve(args.alias, es_url, args.workers)
+    try:
+        samples = run(Timer(service, es_url, args.alias), args.rounds)
+    finally:
+        if process is not None:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=30)
+
+    figures = {name: percentiles(values) for name, values in samples.items()}
+    ratios = {
+        kind: {
+            p: round(figures[f"{kind}_service"][p] / figures[f"{kind}_engine"][p], 3)
+            for p in ("p50", "p95", "p99")
+        }
+        for kind in ("suggest", "search")
+    }
+    report = {
+        "docs": docs,
+        "alias": args.alias,
+        "rounds": args.rounds,
+        "queries": {"suggest": len(PREFIXES), "search": len(SEARCHES)},
+        "ms": figures,
+        "service_over_engine": ratios,
+        "targets": {
+            "suggest_service_p95_ms": 30,
+            "search_service_p95_ms": 80,
+            "search_p95_ratio": 1.3,
+        },
+    }
+    print(f"{docs} articles behind {args.alias}; {args.rounds} rounds")
+    print(f"{'':18}{'p50':>9}{'p95':>9}{'p99':>9}   (ms)")
+    for name, figure in figures.items():
+        print(f"{name:18}{figure['p50']:9.1f}{figure['p95']:9.1f}{figure['p99']:9.1f}")
+    for kind, ratio in ratios.items():
+        print(f"{kind} service/engine: p50 {ratio['p50']}x  p95 {ratio['p95']}x  "
+              f"p99 {ratio['p99']}x")  # fmt: skip
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "search-latency.json").write_text(json.dumps(report, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

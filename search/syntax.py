@@ -1,0 +1,157 @@
+"""What a visitor typed, read forgivingly: prefixes become filters, the rest stays text (pure).
+
+Nothing here can fail: whatever cannot be read as an operator or a prefix is kept as text, and
+simple_query_string (which drops invalid syntax) gets the final word.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Prefixes a visitor may type, mapped to the facet they filter.
+FIELD_PREFIXES: dict[str, str] = {
+    "person": "person",
+    "org": "organization",
+    "organization": "organization",
+    "loc": "location",
+    "location": "location",
+    "source": "source",
+}
+
+# `person:"Ali Khamenei"`, `-source:wikinews`, `loc:Iran`: at the start of a word, with a quoted
+# value (an unclosed quote runs to the end) or a bare one.
+_FIELD = re.compile(
+    r'(?<![^\s(])(?P<neg>-?)(?P<name>[A-Za-z]+):(?:"(?P<quoted>[^"]*)(?:"|$)|(?P<bare>[^\s"()|]+))'
+)
+# A quoted phrase (possibly unclosed), or a run of anything else up to a quote or a space.
+_TOKEN = re.compile(r'[-+]?"[^"]*(?:"|$)|[^\s"]+|"')
+# A word as the standard tokenizer sees it, apostrophes inside included ("Azerbaijan's").
+WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
+# Operator words written in capitals, as people type them into other search boxes.
+_OPERATORS = {"OR": "|", "AND": "+"}
+
+
+@dataclass(frozen=True)
+class FieldFilter:
+    """A `prefix:value` from the query box: keep (or with `-`, drop) articles with that value."""
+
+    facet: str
+    value: str
+    negated: bool = False
+
+    def to_dict(self) -> dict[str, str | bool]:
+        """The API form."""
+        return {"field": self.facet, "value": self.value, "exclude": self.negated}
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """The query box read: text for simple_query_string, filters, and the words to correct."""
+
+    # Text for simple_query_string, OR/AND/NOT written as its `|`, `+` and `-`.
+    text: str = ""
+    filters: tuple[FieldFilter, ...] = ()
+    # Plain words the visitor wants (not quoted, not excluded), in order: what typo tolerance
+    # and "did you mean" work on.
+    words: tuple[str, ...] = ()
+    # `text` with each of those words made fuzzy (`word~1`), or "" when none can be.
+    fuzzy_text: str = ""
+
+    @property
+    def has_text(self) -> bool:
+        """Whether any words are left once the filters are taken out."""
+        return bool(WORD.search(self.text))
+
+
+def parse_query(q: str) -> ParsedQuery:
+    """Read the query box: take out field prefixes, translate operator words, find plain words."""
+    filters: list[FieldFilter] = []
+
+    def take(match: re.Match[str]) -> str:
+        facet = FIELD_PREFIXES.get(match["name"].lower())
+        raw = match["quoted"] if match["quoted"] is not None else match["bare"]
+        value = " ".join(raw.split())
+        if facet is None or not value:
+            return match[0]
+        filters.append(FieldFilter(facet, value, negated=match["neg"] == "-"))
+        return " "
+
+    rest = _FIELD.sub(take, q)
+    tokens: list[str] = []
+    fuzzy: list[str] = []
+    words: list[str] = []
+    negate_next = False
+    made_fuzzy = False
+    for token in _TOKEN.findall(rest):
+        if token in _OPERATORS and tokens:
+            tokens.append(_OPERATORS[token])
+            fuzzy.append(_OPERATORS[token])
+            continue
+        if token == "NOT":
+            negate_next = True
+            continue
+        if negate_next and not token.startswith("-"):
+            token = "-" + token.lstrip("+")
+        negate_next = False
+        tokens.append(token)
+        if token.startswith("-") or '"' in token:
+            fuzzy.append(token)
+            continue
+        words += WORD.findall(token)
+        fuzzy_token = _fuzzy_token(token)
+        made_fuzzy = made_fuzzy or fuzzy_token != token
+        fuzzy.append(fuzzy_token)
+    fuzzy_text = " ".join(fuzzy) if made_fuzzy else ""
+    return ParsedQuery(
+        text=" ".join(tokens),
+        filters=tuple(dict.fromkeys(filters)),
+        words=tuple(words),
+        fuzzy_text=fuzzy_text,
+    )
+
+
+def edit_distance(word: str) -> int:
+    """Typos forgiven in a word, as Elasticsearch's AUTO fuzziness: none, one, or two."""
+    return 0 if len(word) < 3 else 1 if len(word) < 6 else 2
+
+
+def _fuzzy_token(token: str) -> str:
+    """`token` with its plain words written `word~N`, other characters kept in place."""
+    if "~" in token or "*" in token:
+        return token
+    return WORD.sub(lambda m: f"{m[0]}~{n}" if (n := edit_distance(m[0])) else m[0], token)
+
+
+def _same_word(typed: str, suggested: str) -> bool:
+    """Whether a suggestion only changes case or a plural ending (sanction/sanctions): the
+    search is stemmed, so such a "correction" would find the same articles."""
+    a, b = sorted((typed.casefold(), suggested.casefold()), key=len)
+    return b.startswith(a) and b[len(a) :] in ("", "s", "es")
+
+
+def corrected_query(q: str, words: tuple[str, ...], suggestion: str) -> str | None:
+    """`q` with its plain words replaced by the suggester's, None when they cannot be matched up.
+
+    The phrase suggester answers lower-cased words in the same order; operators, quotes and
+    prefixes of the original stay as they were.
+    """
+    replacements = suggestion.split()
+    if len(replacements) != len(words) or not words:
+        return None
+    out: list[str] = []
+    position = 0
+    changed = False
+    for word, better in zip(words, replacements, strict=True):
+        found = q.find(word, position)
+        if found < 0:
+            return None
+        out.append(q[position:found])
+        if _same_word(word, better):
+            out.append(word)
+        else:
+            out.append(better)
+            changed = True
+        position = found + len(word)
+    out.append(q[position:])
+    return "".join(out) if changed else None

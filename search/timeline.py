@@ -1,0 +1,154 @@
+"""The timeline: a date histogram of the results in bars that fit the period shown (pure).
+
+This engine has no `auto_date_histogram`, so the request asks for months (or days, once the
+visitor has narrowed the dates to a few weeks) and the bars are merged here into quarters,
+years, five-year spans or decades until they fit the width of the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from search.query import SearchParams
+
+Args = dict[str, list[str]]
+BaseInterval = Literal["day", "month"]
+
+# More bars than this stop being readable at phone width.
+MAX_BARS = 40
+# A period up to this many days is drawn in days (or weeks), anything longer in months or more.
+DAY_SPAN = 92
+# Bar widths, smallest first: name and length in the base interval's units.
+_MONTH_GROUPS: tuple[tuple[str, int], ...] = (
+    ("month", 1),
+    ("quarter", 3),
+    ("year", 12),
+    ("5 years", 60),
+    ("decade", 120),
+    ("century", 1200),
+)
+_DAY_GROUPS: tuple[tuple[str, int], ...] = (("day", 1), ("week", 7))
+
+
+def base_interval(date_from: date | None, date_to: date | None) -> BaseInterval:
+    """Days for a short chosen period, months otherwise."""
+    if date_from and date_to and (date_to - date_from).days < DAY_SPAN:
+        return "day"
+    return "month"
+
+
+@dataclass(frozen=True)
+class TimeBar:
+    """One bar: a period, the number of results in it, and the search narrowed to it."""
+
+    start: date
+    end: date
+    count: int
+    label: str
+    args: Args
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API form."""
+        return {"from": self.start.isoformat(), "to": self.end.isoformat(), "count": self.count}
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The bars of the histogram, evenly spaced in time, empty periods included."""
+
+    interval: str
+    bars: tuple[TimeBar, ...]
+
+    @property
+    def max_count(self) -> int:
+        """The tallest bar's count (at least 1, so heights can be divided by it)."""
+        return max((bar.count for bar in self.bars), default=0) or 1
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API form."""
+        return {"interval": self.interval, "buckets": [bar.to_dict() for bar in self.bars]}
+
+
+def timeline_from_buckets(
+    buckets: Sequence[Mapping[str, Any]], base: BaseInterval, params: SearchParams
+) -> Timeline | None:
+    """Bars from the raw date_histogram buckets (keys in epoch milliseconds); None if none."""
+    counts: dict[date, int] = {}
+    for bucket in buckets:
+        count = int(bucket.get("doc_count") or 0)
+        if count:
+            day = datetime.fromtimestamp(int(bucket["key"]) / 1000, UTC).date()
+            counts[day] = counts.get(day, 0) + count
+    if not counts:
+        return None
+    if base == "month":
+        return _by_months(counts, params)
+    return _by_days(counts, params)
+
+
+def _by_months(counts: Mapping[date, int], params: SearchParams) -> Timeline:
+    index = {d.year * 12 + d.month - 1: n for d, n in counts.items()}
+    first, last = min(index), max(index)
+    name, size = next(
+        ((name, size) for name, size in _MONTH_GROUPS if (last // size - first // size) < MAX_BARS),
+        _MONTH_GROUPS[-1],
+    )
+    grouped: dict[int, int] = {}
+    for month, n in index.items():
+        grouped[month // size] = grouped.get(month // size, 0) + n
+    bars = []
+    for group in range(first // size, last // size + 1):
+        start = _month_start(group * size)
+        end = _month_start(group * size + size) - timedelta(days=1)
+        bars.append(_bar(start, end, grouped.get(group, 0), _month_label(name, start, end), params))
+    return Timeline(name, tuple(bars))
+
+
+def _by_days(counts: Mapping[date, int], params: SearchParams) -> Timeline:
+    first, last = min(counts), max(counts)
+    name, size = _DAY_GROUPS[0] if (last - first).days < MAX_BARS else _DAY_GROUPS[1]
+
+    def group_start(day: date) -> date:
+        # Weeks start on Monday, as ISO weeks do.
+        return day - timedelta(days=day.weekday()) if size == 7 else day
+
+    grouped: dict[date, int] = {}
+    for day, n in counts.items():
+        grouped[group_start(day)] = grouped.get(group_start(day), 0) + n
+    bars = []
+    start = group_start(first)
+    while start <= last:
+        end = start + timedelta(days=size - 1)
+        label = _long(start) if size == 1 else f"Week of {_long(start)}"
+        bars.append(_bar(start, end, grouped.get(start, 0), label, params))
+        start = end + timedelta(days=1)
+    return Timeline(name, tuple(bars))
+
+
+def _bar(start: date, end: date, count: int, label: str, params: SearchParams) -> TimeBar:
+    """A bar whose link keeps within the period already chosen."""
+    low = max(start, params.date_from) if params.date_from else start
+    high = min(end, params.date_to) if params.date_to else end
+    return TimeBar(start, end, count, label, params.with_dates(low, high).to_args())
+
+
+def _month_start(index: int) -> date:
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _long(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def _month_label(name: str, start: date, end: date) -> str:
+    if name == "month":
+        return f"{start:%B %Y}"
+    if name == "quarter":
+        return f"{start.year} Q{(start.month - 1) // 3 + 1}"
+    if name == "year":
+        return str(start.year)
+    return f"{start.year}\u2013{end.year}"

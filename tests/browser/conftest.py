@@ -1,0 +1,91 @@
+"""Browser fixtures: the real app on a loopback port over a fixture index, and headless Chromium.
+
+Chromium is Debian's package (`apt-get install chromium`), driven by Playwright for Python
+through `executable_path`; Playwright never downloads a browser here.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from elasticsearch import Elasticsearch, helpers
+from playwright.sync_api import Browser, Page, sync_playwright
+from werkzeug.serving import make_server
+
+from articles import concrete_index_name, index_body
+from search import create_app
+from search.config import Settings
+from tests.conftest import REPO, _engine_required
+from tests.integration.search.sample import ARTICLES, indexed
+from tests.support import delete_indices
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = REPO / "artifacts" / "screenshots"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="session")
+def browser_alias(es: Elasticsearch) -> Iterator[str]:
+    """The sample articles behind a fresh alias, for the whole browser session."""
+    alias = f"test-articles-{uuid.uuid4().hex[:12]}"
+    es.indices.create(index=concrete_index_name(alias), **index_body(), aliases={alias: {}})
+    actions = ({"_index": alias, "_id": doc["id"], "_source": indexed(doc)} for doc in ARTICLES)
+    ok, errors = helpers.bulk(es, actions, refresh=True)
+    assert (ok, errors) == (len(ARTICLES), [])
+    yield alias
+    delete_indices(es, alias)
+
+
+@pytest.fixture(scope="session")
+def base_url(es_url: str, browser_alias: str) -> Iterator[str]:
+    """The app served by werkzeug on a free loopback port, as a browser reaches it."""
+    app = create_app(Settings(es_url=es_url, index_alias=browser_alias))
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Debian Chromium under Playwright; skipped (failed on CI) when it is missing."""
+    if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
+        _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        # Root (as on CI) cannot use Chromium's sandbox; the pages are our own, on loopback.
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
+        )
+        yield launched
+        launched.close()
+
+
+def _unavailable(reason: str) -> None:
+    if _engine_required():
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def page(browser: Browser, base_url: str) -> Iterator[Page]:
+    """A fresh desktop-sized page with JavaScript on."""
+    context = browser.new_context(base_url=base_url, viewport=DESKTOP)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshot_dir() -> Path:
+    """Where screenshots are kept as test artifacts (git-ignored)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS

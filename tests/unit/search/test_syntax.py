@@ -1,0 +1,111 @@
+"""parse_query and corrected_query: what a visitor typed, read forgivingly."""
+
+from __future__ import annotations
+
+import pytest
+
+from search.syntax import FieldFilter, ParsedQuery, corrected_query, parse_query
+
+
+def test_plain_words_stay_text_and_become_fuzzy_words() -> None:
+    assert parse_query("Karabakh ceasefire") == ParsedQuery(
+        text="Karabakh ceasefire",
+        words=("Karabakh", "ceasefire"),
+        fuzzy_text="Karabakh~2 ceasefire~2",
+    )
+
+
+def test_short_words_are_never_fuzzy() -> None:
+    assert parse_query("UN vote").fuzzy_text == "UN vote~1"
+    assert parse_query("UN ok").fuzzy_text == ""
+
+
+def test_phrases_and_exclusions_stay_exact() -> None:
+    parsed = parse_query('"peace talks" Karabakh -Moscow')
+    assert parsed.text == '"peace talks" Karabakh -Moscow'
+    assert parsed.words == ("Karabakh",)
+    assert parsed.fuzzy_text == '"peace talks" Karabakh~2 -Moscow'
+
+
+def test_capitalised_operator_words_become_operators() -> None:
+    assert parse_query("Iran OR Iraq").text == "Iran | Iraq"
+    assert parse_query("Iran AND Iraq").text == "Iran + Iraq"
+    assert parse_query("Karabakh NOT Moscow").text == "Karabakh -Moscow"
+    assert parse_query("Iran OR Iraq").words == ("Iran", "Iraq")
+
+
+def test_lower_case_or_and_a_leading_or_are_just_words() -> None:
+    assert parse_query("iran or iraq").text == "iran or iraq"
+    assert parse_query("OR Iran").text == "OR Iran"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ('person:"Ali Khamenei"', FieldFilter("person", "Ali Khamenei")),
+        ("org:OSCE", FieldFilter("organization", "OSCE")),
+        ("organization:OSCE", FieldFilter("organization", "OSCE")),
+        ("loc:Baku", FieldFilter("location", "Baku")),
+        ("location:Baku", FieldFilter("location", "Baku")),
+        ("SOURCE:wikinews", FieldFilter("source", "wikinews")),
+        ("-source:wikinews", FieldFilter("source", "wikinews", negated=True)),
+        ('person:"Ali   Khamenei', FieldFilter("person", "Ali Khamenei")),
+    ],
+)
+def test_field_prefixes_become_filters(typed: str, expected: FieldFilter) -> None:
+    parsed = parse_query(f"ceasefire {typed}")
+    assert parsed.filters == (expected,)
+    assert parsed.text == "ceasefire"
+    assert parsed.has_text
+
+
+def test_a_query_of_prefixes_only_has_no_text() -> None:
+    parsed = parse_query('person:"Ali Khamenei" loc:Baku')
+    assert len(parsed.filters) == 2
+    assert not parsed.has_text
+
+
+@pytest.mark.parametrize("typed", ["title:Karabakh", "person:", "http://x.org/a"])
+def test_unknown_or_empty_prefixes_are_kept_as_text(typed: str) -> None:
+    parsed = parse_query(typed)
+    assert parsed.filters == ()
+    assert parsed.text == typed
+
+
+def test_an_empty_quoted_value_is_no_filter() -> None:
+    assert parse_query('person:""').filters == ()
+
+
+@pytest.mark.parametrize("typed", ['"', "((Iran", "-", "|", "~", "\\", "a OR OR", "NOT NOT", ""])
+def test_any_input_parses(typed: str) -> None:
+    assert isinstance(parse_query(typed), ParsedQuery)
+
+
+def test_words_with_operators_of_their_own_are_not_made_fuzzy() -> None:
+    assert parse_query("Kara* Karabakh~1").fuzzy_text == ""
+
+
+def test_a_correction_replaces_only_the_misspelled_words_and_keeps_the_syntax() -> None:
+    q = 'Karabak "peace talks" ceasfire -Moscow'
+    parsed = parse_query(q)
+    assert parsed.words == ("Karabak", "ceasfire")
+    assert corrected_query(q, parsed.words, "karabakh ceasefire") == (
+        'karabakh "peace talks" ceasefire -Moscow'
+    )
+
+
+def test_a_correction_keeps_the_case_of_words_it_does_not_change() -> None:
+    assert corrected_query("Iran ceasfire", ("Iran", "ceasfire"), "iran ceasefire") == (
+        "Iran ceasefire"
+    )
+
+
+def test_no_correction_when_nothing_changes_or_the_words_do_not_line_up() -> None:
+    assert corrected_query("Iran", ("Iran",), "iran") is None
+    assert corrected_query("Iran talks", ("Iran", "talks"), "iran") is None
+    assert corrected_query("", (), "") is None
+
+
+def test_a_suggestion_that_only_changes_an_ending_is_no_correction() -> None:
+    assert corrected_query("sanction", ("sanction",), "sanctions") is None
+    assert corrected_query("olympic gams", ("olympic", "gams"), "olympic game") == "olympic game"
