@@ -39,7 +39,9 @@ engine-stop:
 engine-status:
 	$(PY) -m engine status
 
+# An index built by an older version of the schema is rebuilt first (no downtime).
 index: engine
+	$(PY) -m indexer reindex --if-outdated
 	$(PY) -m indexer load seeds/ $(CORPUS)
 
 # gunicorn, not the Flask development server: this is what people will use.

@@ -16,7 +16,14 @@ from indexer.changes import ChangeTracker
 from indexer.entities import build_nlp, resolve_model
 from indexer.entities_cli import entities_command
 from indexer.formats.fields import FieldMap
-from indexer.index import AliasConflictError, ReindexError, ensure_index, index_stats
+from indexer.index import (
+    AliasConflictError,
+    OutdatedSchemaError,
+    ReindexError,
+    ensure_index,
+    index_stats,
+    missing_fields,
+)
 from indexer.parse import ReadOptions
 from indexer.pipeline import (
     LoadOptions,
@@ -213,6 +220,8 @@ def load(
     with _engine_errors(obj):
         client = obj.client()
         target = ensure_index(client, obj.index)
+        if missing := missing_fields(client, obj.index):
+            raise OutdatedSchemaError(obj.index, missing)
         plural = "es" if workers > 1 else ""
         click.echo(
             f"loading {expected} records into {obj.index} -> {target} "
@@ -248,13 +257,29 @@ def load(
     type=click.FloatRange(0.1, 100),
     help="Bulk request size in MiB.",
 )
+@click.option(
+    "--if-outdated",
+    is_flag=True,
+    help="Only when the index lacks fields of the current schema (no alias: nothing to do).",
+)
 @click.pass_obj
-def reindex(obj: Context, workers: int | None, model: str | None, batch_mb: float) -> None:
+def reindex(
+    obj: Context, workers: int | None, model: str | None, batch_mb: float, if_outdated: bool
+) -> None:
     """Rebuild the index behind the alias with the current mapping and entity pipeline.
 
     Searches keep working throughout: the alias moves to the new index in one atomic step once
     it holds every article, and the previous index is kept for `rollback`.
     """
+    if if_outdated:
+        with _engine_errors(obj):
+            client = obj.client()
+            if not client.indices.exists_alias(name=obj.index):
+                click.echo(f"alias {obj.index} does not exist yet: nothing to reindex")
+                return
+            if not missing_fields(client, obj.index):
+                click.echo(f"alias {obj.index} is up to date with the schema")
+                return
     workers = workers or min(2, os.cpu_count() or 1)
     err = Console(stderr=True)
     try:
@@ -280,7 +305,8 @@ def reindex(obj: Context, workers: int | None, model: str | None, batch_mb: floa
             )
     click.echo(
         f"reindexed {swap.docs} articles in {report.seconds:.1f}s "
-        f"({report.docs_per_second:.0f} docs/s): alias {swap.alias} -> {swap.new}; "
+        f"({swap.docs / report.seconds if report.seconds else 0:.0f} docs/s): "
+        f"alias {swap.alias} -> {swap.new}; "
         f"previous index {swap.old} kept for `rollback`"
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from elasticsearch import Elasticsearch
 
@@ -11,6 +12,18 @@ from articles import concrete_index_name, index_body
 
 class AliasConflictError(RuntimeError):
     """The alias cannot be used for articles (e.g. a plain index already has its name)."""
+
+
+class OutdatedSchemaError(AliasConflictError):
+    """The index behind the alias predates fields the current schema writes."""
+
+    def __init__(self, alias: str, missing: list[str]) -> None:
+        shown = ", ".join(missing[:5]) + (", ..." if len(missing) > 5 else "")
+        super().__init__(
+            f"the index behind {alias!r} was built with an older schema (missing: {shown}); "
+            "rebuild it without downtime with `python -m indexer reindex`, then load again"
+        )
+        self.missing = missing
 
 
 @dataclass(frozen=True)
@@ -40,6 +53,36 @@ def ensure_index(client: Elasticsearch, alias: str) -> str:
             "so that a reindex can swap it atomically. Delete or rename that index first."
         )
     return create_index(client, alias)
+
+
+def missing_fields(client: Elasticsearch, alias: str) -> list[str]:
+    """Fields of the current schema that the index behind `alias` lacks (empty: up to date).
+
+    The mapping is strict, so writing a document with a field the index does not know fails;
+    checking first turns a failure per document into one clear instruction.
+    """
+    wanted = index_body()["mappings"]["properties"]
+    mappings = client.indices.get_mapping(index=alias)
+    return sorted(
+        {
+            name
+            for index in mappings.values()
+            for name in _missing(wanted, index["mappings"].get("properties", {}), "")
+        }
+    )
+
+
+def _missing(wanted: dict[str, Any], actual: dict[str, Any], prefix: str) -> list[str]:
+    out: list[str] = []
+    for name, spec in wanted.items():
+        path = f"{prefix}{name}"
+        if name not in actual:
+            out.append(path)
+            continue
+        for key in ("properties", "fields"):
+            if key in spec:
+                out += _missing(spec[key], actual[name].get(key, {}), f"{path}.")
+    return out
 
 
 def index_stats(client: Elasticsearch, alias: str) -> IndexStats:

@@ -8,8 +8,9 @@ import pytest
 from click.testing import CliRunner
 from elasticsearch import Elasticsearch
 
+from articles import concrete_index_name, index_body
 from indexer import cli
-from indexer.index import AliasConflictError, ensure_index, index_stats
+from indexer.index import AliasConflictError, ensure_index, index_stats, missing_fields
 from indexer.load import bulk_load
 from tests.support import delete_indices
 
@@ -103,3 +104,37 @@ def test_stats_command_reports_the_count(es_url, alias):
     assert result.exit_code == 0
     assert result.output.startswith(f"alias {alias} -> {alias}-")
     assert result.output.rstrip().endswith(": 1 articles")
+
+
+def _index_with_an_older_schema(es, alias: str) -> None:
+    """An index as an earlier release would have created it: one field short of today's."""
+    body = index_body()
+    del body["mappings"]["properties"]["suggest"]
+    del body["mappings"]["properties"]["title"]["fields"]["keyword"]
+    es.indices.create(index=concrete_index_name(alias), **body, aliases={alias: {}})
+
+
+def test_loading_into_an_index_with_an_older_schema_says_to_reindex(es, es_url, alias):
+    _index_with_an_older_schema(es, alias)
+    assert missing_fields(es, alias) == ["suggest", "title.keyword"]
+    result = load(es_url, alias, REPO / "seeds")
+    assert result.exit_code == 1
+    assert "built with an older schema (missing: suggest, title.keyword)" in result.output
+    assert "python -m indexer reindex" in result.output
+    assert es.count(index=alias)["count"] == 0
+
+
+def test_reindex_if_outdated_rebuilds_only_an_outdated_index(es, es_url, alias):
+    def reindex_if_outdated():
+        return CliRunner().invoke(
+            cli.main, ["--es-url", es_url, "--index", alias, "reindex", "--if-outdated"]
+        )
+
+    assert "nothing to reindex" in reindex_if_outdated().output
+    _index_with_an_older_schema(es, alias)
+    result = reindex_if_outdated()
+    assert result.exit_code == 0, result.output
+    assert "reindexed 0 articles" in result.output
+    assert missing_fields(es, alias) == []
+    assert "up to date" in reindex_if_outdated().output
+    assert load(es_url, alias, REPO / "seeds").exit_code == 0
