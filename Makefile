@@ -71,7 +71,7 @@ fmt: setup
 	$(VENV)/bin/ruff check --fix .
 
 bench-load: engine
-	$(PY) bench/load_corpora.py
+	$(PY) bench/load_corpora.py --keep  # bench-search reads the loaded alias
 
 # Full pipeline vs entity extraction alone vs bulk-loading alone, on the same articles.
 LIMIT ?=
