@@ -1,6 +1,7 @@
 """Benchmark: docs/s of the full load pipeline, of entity extraction alone, of bulk-loading alone.
 
-Usage: python bench/load_pipeline.py [--limit N] [--workers 2] [--repeat K] [PATH...]
+Usage: python bench/load_pipeline.py [--limit N] [--workers 2] [--repeat K] [--bulk-repeat K]
+       [PATH...]
 
 (a) full pipeline: `run_load`, what `python -m indexer load` runs (parse, change check, NER in
     worker processes, bulk), into a fresh index behind the alias `bench-ingest`;
@@ -109,6 +110,9 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=None, help="only the first N articles")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument(
+        "--bulk-repeat", type=int, default=1, help="(c) runs per run: it is cheap, and noisy"
+    )
     args = parser.parse_args()
 
     es_url = os.environ.get("ES_URL", "http://127.0.0.1:9200")
@@ -123,9 +127,12 @@ def main() -> int:
                 seconds, actions = extraction_alone(source, args.workers)
                 runs["extract"].append(docs / seconds)
                 print(f"run {run}: (b) extraction alone {docs / seconds:8.1f} docs/s", flush=True)
-                seconds = bulk_alone(client, actions)
-                runs["bulk"].append(docs / seconds)
-                print(f"run {run}: (c) bulk alone       {docs / seconds:8.1f} docs/s", flush=True)
+                for _ in range(args.bulk_repeat):
+                    seconds = bulk_alone(client, actions)
+                    runs["bulk"].append(docs / seconds)
+                    print(
+                        f"run {run}: (c) bulk alone       {docs / seconds:8.1f} docs/s", flush=True
+                    )
                 del actions
                 seconds = full_pipeline(client, source, args.workers)
                 runs["full"].append(docs / seconds)
@@ -141,6 +148,7 @@ def main() -> int:
         "workers": args.workers,
         "cpus": os.cpu_count(),
         "repeat": args.repeat,
+        "bulk_repeat": args.bulk_repeat,
         "docs_per_second": {name: [round(v, 1) for v in values] for name, values in runs.items()},
         "p50_docs_per_second": {name: round(v, 1) for name, v in p50.items()},
         "full_over_extract_p50": round(statistics.median(ratios), 3),
