@@ -8,6 +8,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import pwd
@@ -74,6 +75,24 @@ def _disown_children() -> None:
     _CHILDREN.clear()
 
 
+def default_root(repo_root: Path = DEFAULT_ROOT, *, euid: int | None = None) -> Path:
+    """The repository's `.cache/engine`, unless root must hand it to a user who cannot enter it.
+
+    Run by root, the node runs as SERVICE_USER, who needs to pass through every parent folder.
+    A checkout under a private folder (such as /root, mode 700) would stop it, so the node then
+    lives under /var/tmp instead, in a folder named after the checkout.
+    """
+    if (os.geteuid() if euid is None else euid) != 0 or _others_can_enter(repo_root):
+        return repo_root
+    digest = hashlib.sha1(str(repo_root).encode()).hexdigest()[:10]
+    return Path("/var/tmp") / f"news-search-engine-{digest}"
+
+
+def _others_can_enter(path: Path) -> bool:
+    """Whether every existing folder on the way to path lets other users pass (o+x)."""
+    return all(p.stat().st_mode & 0o001 for p in [path, *path.parents] if p.exists())
+
+
 @dataclass(frozen=True)
 class NodeConfig:
     """Where and how the local node runs; one node per port."""
@@ -102,7 +121,7 @@ class NodeConfig:
             version=environ.get("ES_VERSION", "").strip() or ES_VERSION,
             port=int(port_text) if port_text else DEFAULT_PORT,
             heap=environ.get("ES_HEAP", "").strip() or DEFAULT_HEAP,
-            root=Path(cache).expanduser().resolve() if cache else DEFAULT_ROOT,
+            root=Path(cache).expanduser().resolve() if cache else default_root(),
         )
 
     @property

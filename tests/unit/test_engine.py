@@ -9,6 +9,7 @@ import signal
 import socket
 import stat
 import subprocess
+import tempfile
 import threading
 import time
 import zipfile
@@ -524,3 +525,39 @@ def test_stop_command_with_nothing_started_succeeds_quietly(
     monkeypatch.setenv("ENGINE_CACHE", str(tmp_path))
     assert main(["stop"]) == 0
     assert capsys.readouterr().out == "nothing to stop\n"
+
+
+@pytest.fixture
+def open_tmp() -> Iterator[Path]:
+    """A folder every user may enter (pytest's own tmp_path lives under a private 700 folder)."""
+    with tempfile.TemporaryDirectory(dir="/var/tmp") as name:
+        Path(name).chmod(0o755)  # mkdtemp makes it private
+        yield Path(name)
+
+
+def test_the_cache_stays_in_the_repository_when_the_node_user_can_reach_it(
+    open_tmp: Path,
+) -> None:
+    root = open_tmp / "repo" / ".cache" / "engine"
+    root.mkdir(parents=True)
+    assert launcher.default_root(root, euid=0) == root
+
+
+def test_root_moves_the_cache_out_of_a_private_checkout(open_tmp: Path) -> None:
+    private = open_tmp / "home"
+    root = private / "repo" / ".cache" / "engine"
+    root.mkdir(parents=True)
+    private.chmod(0o700)
+    moved = launcher.default_root(root, euid=0)
+    assert moved.parent == Path("/var/tmp")
+    assert moved.name.startswith("news-search-engine-")
+    # The same checkout always gets the same folder, so the download stays cached between runs.
+    assert launcher.default_root(root, euid=0) == moved
+
+
+def test_a_user_who_is_not_root_keeps_the_cache_in_the_repository(open_tmp: Path) -> None:
+    private = open_tmp / "home"
+    root = private / "repo" / ".cache" / "engine"
+    root.mkdir(parents=True)
+    private.chmod(0o700)
+    assert launcher.default_root(root, euid=1000) == root
