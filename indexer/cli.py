@@ -204,7 +204,7 @@ def load(
                 count_outcome(report, planned.input, planned.outcome)
                 report.indexed += 1
         report.seconds = time.perf_counter() - started
-        _finish(report, err, verb="built")
+        _finish(report, verb="built")
         return
 
     with _engine_errors(obj):
@@ -224,7 +224,7 @@ def load(
                 client, list(inputs), options, nlp=nlp, report=report, on_settled=progress.advance
             )
         report.seconds = time.perf_counter() - started
-    _finish(report, err, verb="indexed")
+    _finish(report, verb="indexed")
 
 
 @main.command()
@@ -302,7 +302,7 @@ def rollback(obj: Context) -> None:
     )
 
 
-def _finish(report: LoadReport, err: Console, *, verb: str) -> None:
+def _finish(report: LoadReport, *, verb: str) -> None:
     # Plain echo, not rich: lines must stay one per input or record, never wrapped.
     for per_input in report.inputs.values():
         click.echo(f"input {per_input}", err=True)
