@@ -6,12 +6,22 @@ from articles.schema import (
     FACETS,
     INDEX_ALIAS,
     ArticleDoc,
+    NameDoc,
     concrete_index_name,
     entity_alias_key,
     index_body,
     index_pattern,
+    names_alias,
+    names_index_body,
 )
-from articles.suggest import SUGGEST_KINDS, SuggestKind, name_of, suggest_entries
+from articles.suggest import (
+    SUGGEST_KINDS,
+    SuggestKind,
+    name_id,
+    name_of,
+    name_source,
+    suggest_entries,
+)
 
 __all__ = [
     "ENTITY_ALIAS_SEP",
@@ -22,11 +32,16 @@ __all__ = [
     "Article",
     "ArticleDoc",
     "EntityType",
+    "NameDoc",
     "SuggestKind",
     "concrete_index_name",
     "entity_alias_key",
     "index_body",
     "index_pattern",
+    "name_id",
     "name_of",
+    "name_source",
+    "names_alias",
+    "names_index_body",
     "suggest_entries",
 ]

@@ -9,6 +9,8 @@ from elasticsearch.dsl import (
     Completion,
     Date,
     Document,
+    Index,
+    Integer,
     Keyword,
     MetaField,
     Text,
@@ -52,6 +54,15 @@ english_folded = analyzer(
         "news_english_stemmer",
     ],
 )
+
+
+def _suggest_field() -> Completion:
+    """The completion field both indices share, so one suggest request can read them together."""
+    return Completion(
+        analyzer=names_folded,
+        contexts=[{"name": "kind", "type": "category"}],
+        max_input_length=MAX_INPUT_LENGTH,
+    )
 
 
 class ArticleDoc(Document):
@@ -111,13 +122,9 @@ class ArticleDoc(Document):
     # Hashed identities (normalised URL; source + title) so that a record repeating a stored
     # article under another id is recognised and stored once.
     duplicate_keys = Keyword()
-    # Search as you type: titles and entity names, tagged by kind (articles/suggest.py builds
-    # the inputs). The core `completion` field, since this engine has no `search_as_you_type`.
-    suggest = Completion(
-        analyzer=names_folded,
-        contexts=[{"name": "kind", "type": "category"}],
-        max_input_length=MAX_INPUT_LENGTH,
-    )
+    # Search as you type on titles (tagged `title`; entity names are in the names index, see
+    # NameDoc). The core `completion` field, since this engine has no `search_as_you_type`.
+    suggest = _suggest_field()
 
     class Index:
         name = INDEX_ALIAS
@@ -125,6 +132,23 @@ class ArticleDoc(Document):
 
     class Meta:
         # A field the mapping does not know is an indexer bug: fail the document loudly.
+        dynamic = MetaField("strict")
+
+
+class NameDoc(Document):
+    """An entity in the names index: what suggestions offer as people, organizations and places.
+
+    Derived from the articles behind the alias (the indexer rebuilds it after each change), so it
+    never holds anything the articles do not.
+    """
+
+    kind = Keyword()
+    name = Keyword()
+    # How many articles carry this facet value: the suggestion's weight.
+    articles = Integer()
+    suggest = _suggest_field()
+
+    class Meta:
         dynamic = MetaField("strict")
 
 
@@ -153,3 +177,19 @@ def index_body(*, replicas: int = 0) -> dict[str, Any]:
     body = ArticleDoc._index.to_dict()
     body.setdefault("settings", {})["number_of_replicas"] = replicas
     return body
+
+
+def names_alias(alias: str = INDEX_ALIAS) -> str:
+    """The alias of the names index that goes with the articles behind `alias`.
+
+    A dot, not a dash, so the names indices never match `index_pattern(alias)`.
+    """
+    return f"{alias}.names"
+
+
+def names_index_body() -> dict[str, Any]:
+    """Settings and mappings for a new names index (without aliases)."""
+    index = Index(names_alias())
+    index.settings(number_of_shards=1, number_of_replicas=0)
+    index.document(NameDoc)
+    return index.to_dict()

@@ -1,4 +1,10 @@
-"""What the `suggest` completion field holds: titles and entity names, each tagged with its kind.
+"""What the `suggest` completion fields hold: titles and entity names, each tagged with its kind.
+
+Titles live on the articles themselves (one entry per article). Entity names live in a small
+index of their own, one document per entity weighted by how many articles it is on
+(schema.names_alias; the indexer rebuilds it after each load): written into every article that
+mentions them, as they once were, the same names were indexed tens of thousands of times over,
+which made completion inputs most of the bulk-loading cost and gave every name the same weight.
 
 The indexer writes these inputs and the search side reads them back, so the encoding lives here,
 in the one module both sides import.
@@ -7,11 +13,11 @@ in the one module both sides import.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any, Literal
 
-from articles.model import ENTITY_TYPES
+from articles.model import ENTITY_TYPES, EntityType
 
 SuggestKind = Literal["title", "person", "organization", "location"]
 SUGGEST_KINDS: tuple[SuggestKind, ...] = ("title", *ENTITY_TYPES)
@@ -84,19 +90,25 @@ def recency_weight(published: date | None) -> int:
     return max(0, (published - date(1970, 1, 1)).days)
 
 
-def suggest_entries(
-    title: str, entities: Mapping[str, Sequence[str]], published: date | None
-) -> list[dict[str, Any]]:
-    """The value of the `suggest` field for one article: one entry per kind that has inputs."""
-    entries: list[dict[str, Any]] = []
+def suggest_entries(title: str, published: date | None) -> list[dict[str, Any]]:
+    """The value of an article's `suggest` field: its title inputs, tagged `title`."""
     if inputs := title_inputs(title):
-        entries.append(
+        return [
             {"input": inputs, "weight": recency_weight(published), "contexts": {"kind": ["title"]}}
-        )
-    for kind in ENTITY_TYPES:
-        names = [i for name in entities.get(kind) or () for i in name_inputs(name)]
-        if names:
-            entries.append(
-                {"input": list(dict.fromkeys(names)), "weight": 1, "contexts": {"kind": [kind]}}
-            )
-    return entries
+        ]
+    return []
+
+
+def name_id(kind: str, name: str) -> str:
+    """The id of an entity's document in the names index."""
+    return f"{kind}\x1f{name}"
+
+
+def name_source(kind: EntityType, name: str, articles: int) -> dict[str, Any]:
+    """An entity's document in the names index: suggested by its words, weighted by its reach."""
+    return {
+        "kind": kind,
+        "name": name,
+        "articles": articles,
+        "suggest": {"input": name_inputs(name), "weight": articles, "contexts": {"kind": [kind]}},
+    }

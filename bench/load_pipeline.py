@@ -6,9 +6,12 @@ Usage: python bench/load_pipeline.py [--limit N] [--workers 2] [--repeat K] [--b
 (a) full pipeline: `run_load`, what `python -m indexer load` runs (parse, change check, NER in
     worker processes, bulk), into a fresh index behind the alias `bench-ingest`;
 (b) entity extraction alone: parse and NER in the same worker processes, no engine;
-(c) bulk-loading alone: the actions (b) built, sent with `bulk_load` into a fresh index.
-All three read the same articles, so their rates compare. Prints medians over the repeats and
-the ratio a/b, and writes them to artifacts/bench-ingest.json. Needs a running engine (ES_URL).
+(c) bulk-loading alone: the actions (b) built, sent with `bulk_load` into a fresh index;
+    then, timed apart as (d), the rebuild of the suggestions' names index from those articles
+    (indexer/names.py), which a load does once at its end whatever it changed.
+All of them read the same articles, so their rates compare. Prints medians over the repeats
+and the ratio a/b, and writes them to artifacts/bench-ingest.json. Needs a running engine
+(ES_URL).
 """
 
 from __future__ import annotations
@@ -29,9 +32,11 @@ from elasticsearch import Elasticsearch
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from articles import index_pattern, names_alias  # noqa: E402
 from indexer.actions import to_action  # noqa: E402
 from indexer.index import ensure_index  # noqa: E402
 from indexer.load import bulk_load  # noqa: E402
+from indexer.names import rebuild_names  # noqa: E402
 from indexer.parse import ParsedArticle, read_inputs  # noqa: E402
 from indexer.pipeline import LoadOptions, run_load  # noqa: E402
 from indexer.workers import extract_in_workers  # noqa: E402
@@ -41,8 +46,9 @@ ALIAS = "bench-ingest"
 
 
 def drop(client: Elasticsearch, alias: str) -> None:
-    """Delete the indices behind `alias` by name (the engine refuses wildcard deletes)."""
-    names = list(client.indices.get(index=f"{alias}-*", ignore_unavailable=True))
+    """Delete the indices of `alias` and its names index by name (wildcard deletes are refused)."""
+    patterns = f"{index_pattern(alias)},{index_pattern(names_alias(alias))}"
+    names = list(client.indices.get(index=patterns, ignore_unavailable=True))
     if names:
         client.indices.delete(index=names)
 
@@ -81,8 +87,9 @@ def extraction_alone(source: Path, workers: int) -> tuple[float, list[dict[str, 
     return time.perf_counter() - started, actions
 
 
-def bulk_alone(client: Elasticsearch, actions: list[dict[str, Any]]) -> float:
-    """(c): seconds to bulk-load already-extracted actions into a fresh index."""
+def bulk_alone(client: Elasticsearch, actions: list[dict[str, Any]]) -> tuple[float, float, int]:
+    """(c) seconds to bulk-load extracted actions into a fresh index, searchable; then
+    (d) seconds to rebuild the names index from them, and how many names it holds."""
     drop(client, ALIAS)
     ensure_index(client, ALIAS)
     started = time.perf_counter()
@@ -90,7 +97,8 @@ def bulk_alone(client: Elasticsearch, actions: list[dict[str, Any]]) -> float:
     client.indices.refresh(index=ALIAS)
     seconds = time.perf_counter() - started
     assert report.ok, report.failures[:3]
-    return seconds
+    rebuilt = rebuild_names(client, ALIAS)
+    return seconds, rebuilt.seconds, rebuilt.names
 
 
 def full_pipeline(client: Elasticsearch, source: Path, workers: int) -> float:
@@ -117,7 +125,9 @@ def main() -> int:
 
     es_url = os.environ.get("ES_URL", "http://127.0.0.1:9200")
     client = Elasticsearch(es_url, request_timeout=120)
-    runs: dict[str, list[float]] = {"full": [], "extract": [], "bulk": []}
+    runs: dict[str, list[float]] = {"full": [], "extract": [], "bulk": [], "bulk_then_names": []}
+    names_seconds: list[float] = []
+    names = 0
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "articles.jsonl"
         docs = subset(args.paths, args.limit, source)
@@ -128,10 +138,15 @@ def main() -> int:
                 runs["extract"].append(docs / seconds)
                 print(f"run {run}: (b) extraction alone {docs / seconds:8.1f} docs/s", flush=True)
                 for _ in range(args.bulk_repeat):
-                    seconds = bulk_alone(client, actions)
+                    seconds, rebuild, names = bulk_alone(client, actions)
                     runs["bulk"].append(docs / seconds)
+                    runs["bulk_then_names"].append(docs / (seconds + rebuild))
+                    names_seconds.append(rebuild)
                     print(
-                        f"run {run}: (c) bulk alone       {docs / seconds:8.1f} docs/s", flush=True
+                        f"run {run}: (c) bulk alone       {docs / seconds:8.1f} docs/s; "
+                        f"(d) names rebuild {rebuild:.1f} s for {names} names "
+                        f"({docs / (seconds + rebuild):.1f} docs/s with it)",
+                        flush=True,
                     )
                 del actions
                 seconds = full_pipeline(client, source, args.workers)
@@ -152,6 +167,8 @@ def main() -> int:
         "docs_per_second": {name: [round(v, 1) for v in values] for name, values in runs.items()},
         "p50_docs_per_second": {name: round(v, 1) for name, v in p50.items()},
         "full_over_extract_p50": round(statistics.median(ratios), 3),
+        "names": names,
+        "names_rebuild_seconds": [round(v, 2) for v in names_seconds],
     }
     print(json.dumps(figures, indent=2))
     out = REPO / "artifacts" / "bench-ingest.json"

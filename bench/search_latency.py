@@ -5,7 +5,8 @@ Usage: python bench/search_latency.py [--rounds 5] [--service URL] [--alias benc
 Without --service it serves the app itself with gunicorn on a free loopback port (INDEX_ALIAS set
 to the alias). The alias is built first if missing: every document of --from-alias (default
 `bench-articles`, both shared corpora) is copied client-side (scan + bulk) into a new index with
-the current mapping, its suggestion inputs and mentions computed as indexer/actions.py does.
+the current mapping, its suggestion inputs and mentions computed as indexer/actions.py does, and
+its names index (the entity suggestions) is rebuilt as a load does; a stale one is rebuilt too.
 
 For every query of every round, the service request and the direct engine request(s) it makes
 (built by the same pure functions) are timed back to back, so both see the same noise. Prints
@@ -36,10 +37,17 @@ from elasticsearch import Elasticsearch, helpers
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from articles import ENTITY_TYPES, concrete_index_name, index_body, suggest_entries  # noqa: E402
+from articles import (  # noqa: E402
+    ENTITY_TYPES,
+    concrete_index_name,
+    index_body,
+    names_alias,
+    suggest_entries,
+)
+from indexer.names import names_current, rebuild_names  # noqa: E402
 from search.query import SearchParams, build_search, typo_retry  # noqa: E402
 from search.results import SearchPage  # noqa: E402
-from search.suggest import build_suggest  # noqa: E402
+from search.suggest import build_suggest, suggest_indices  # noqa: E402
 
 # What people type into a news search: names, topics, phrases, typos, operators, prefixes,
 # with facet selections and dates as the sidebar adds them.
@@ -102,7 +110,7 @@ def build_alias(client: Elasticsearch, source: str, alias: str) -> None:
                 # writes it until names are canonicalised.
                 doc.setdefault(f"{kind}_mentions", names)
             published = date.fromisoformat(doc["published"][:10]) if doc.get("published") else None
-            doc["suggest"] = suggest_entries(doc.get("title") or "", entities, published)
+            doc["suggest"] = suggest_entries(doc.get("title") or "", published)
             yield {"_index": index, "_id": hit["_id"], "_source": doc}
 
     started = time.perf_counter()
@@ -123,6 +131,14 @@ def build_alias(client: Elasticsearch, source: str, alias: str) -> None:
         client.indices.delete(index=old)
     print(f"built {alias} -> {index}: {ok} docs, {len(errors)} errors, "
           f"{time.perf_counter() - started:.0f} s", flush=True)  # fmt: skip
+
+
+def build_names(client: Elasticsearch, alias: str) -> None:
+    """The entity suggestions of `alias`, rebuilt as a load does, merged like the articles."""
+    rebuilt = rebuild_names(client, alias)
+    client.options(request_timeout=1800).indices.forcemerge(index=rebuilt.index, max_num_segments=1)
+    print(f"built {names_alias(alias)} -> {rebuilt.index}: {rebuilt.names} names, "
+          f"{rebuilt.seconds:.0f} s", flush=True)  # fmt: skip
 
 
 def free_port() -> int:
@@ -174,12 +190,13 @@ class Timer:
             raise SystemExit(f"{path}: HTTP {response.status}: {body}")
         return elapsed, body
 
-    def es(self, body: dict[str, Any]) -> tuple[float, Any]:
+    def es(self, body: dict[str, Any], target: str | None = None) -> tuple[float, Any]:
+        """POST `body` to `target` (`index/_search?params`; default: the alias's `_search`)."""
         payload = json.dumps(body).encode()
         started = time.perf_counter()
         response = self.http.request(
             "POST",
-            f"{self.es_url}/{self.alias}/_search",
+            f"{self.es_url}/{target or self.alias + '/_search'}",
             body=payload,
             headers={"Content-Type": "application/json"},
         )
@@ -224,6 +241,8 @@ def run(timer: Timer, rounds: int) -> dict[str, list[float]]:
     samples: dict[str, list[float]] = {
         "suggest_service": [], "suggest_engine": [], "search_service": [], "search_engine": [],
     }  # fmt: skip
+    # What run_suggest sends: the articles and their names index in one request.
+    suggest_target = f"{suggest_indices(timer.alias)}/_search?ignore_unavailable=true"
     for round_number in range(rounds + 1):
         record = round_number > 0  # the first round only warms caches and connections
         for i, prefix in enumerate(PREFIXES):
@@ -231,7 +250,7 @@ def run(timer: Timer, rounds: int) -> dict[str, list[float]]:
             service_first = (i + round_number) % 2 == 0
             if service_first:
                 service, _ = timer.get("/api/suggest?" + urlencode({"q": prefix}))
-            engine, _ = timer.es(build_suggest(prefix))
+            engine, _ = timer.es(build_suggest(prefix), suggest_target)
             if not service_first:
                 service, _ = timer.get("/api/suggest?" + urlencode({"q": prefix}))
             if record:
@@ -266,6 +285,8 @@ def main() -> int:
     client = Elasticsearch(es_url, request_timeout=120)
     if args.rebuild or not client.indices.exists_alias(name=args.alias):
         build_alias(client, args.from_alias, args.alias)
+    if not names_current(client, args.alias):
+        build_names(client, args.alias)
     docs = int(client.count(index=args.alias)["count"])
 
     process = None

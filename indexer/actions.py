@@ -42,7 +42,8 @@ def to_action(article: Article, entities: Entities, *, index: str) -> dict[str, 
         **entities.mentions_by_type(),
         # Which form stood for which entity, for the entity page's list of aliases.
         "entity_aliases": entities.alias_keys(),
-        # Titles and entity names for search as you type (encoding in articles/suggest.py).
-        "suggest": suggest_entries(article.title, entities.by_type(), article.published),
+        # The title for search as you type (encoding in articles/suggest.py); entity names are
+        # suggested from the names index (indexer/names.py).
+        "suggest": suggest_entries(article.title, article.published),
     }
     return {"_op_type": "index", "_index": index, "_id": doc_id, "_source": source}

@@ -25,6 +25,7 @@ from indexer.index import (
     index_stats,
     missing_fields,
 )
+from indexer.names import update_names
 from indexer.parse import ReadOptions
 from indexer.pipeline import (
     LoadOptions,
@@ -91,9 +92,14 @@ main.add_command(entities_command)
 @click.pass_obj
 def create_index_command(obj: Context) -> None:
     """Create the versioned index and its alias if they do not exist."""
+    report = LoadReport()
     with _engine_errors(obj):
-        name = ensure_index(obj.client(), obj.index)
+        client = obj.client()
+        name = ensure_index(client, obj.index)
+        # Suggestions read the names index too: it exists, empty, from the start.
+        update_names(client, obj.index, report)
     click.echo(f"alias {obj.index} -> {name}")
+    _exit_on_problems(report)
 
 
 @main.command()
@@ -288,6 +294,9 @@ def reindex(
         f"alias {swap.alias} -> {swap.new}; "
         f"previous index {swap.old} kept for `rollback`"
     )
+    if report.names is not None:
+        click.echo(f"{report.names} entity names for suggestions in {report.names_seconds:.1f}s")
+    _exit_on_problems(report)
 
 
 @main.command()
@@ -306,6 +315,14 @@ def _finish(report: LoadReport, *, verb: str) -> None:
     # Plain echo, not rich: lines must stay one per input or record, never wrapped.
     for per_input in report.inputs.values():
         click.echo(f"input {per_input}", err=True)
+    _list_problems(report)
+    summary = report.summary().replace("indexed", verb, 1)
+    click.echo(summary, err=verb == "built")
+    if not report.ok:
+        sys.exit(1)
+
+
+def _list_problems(report: LoadReport) -> None:
     for failure in report.failures:
         click.echo(f"FAILED {failure}", err=True)
     if report.aborted:
@@ -314,8 +331,10 @@ def _finish(report: LoadReport, *, verb: str) -> None:
             "run the same command again to finish.",
             err=True,
         )
-    summary = report.summary().replace("indexed", verb, 1)
-    click.echo(summary, err=verb == "built")
+
+
+def _exit_on_problems(report: LoadReport) -> None:
+    _list_problems(report)
     if not report.ok:
         sys.exit(1)
 

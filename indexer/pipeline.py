@@ -15,6 +15,7 @@ from indexer.actions import to_action
 from indexer.changes import ChangeTracker, Planned, Skipped
 from indexer.formats.detect import SUFFIX_FORMATS
 from indexer.load import DEFAULT_CHUNK_BYTES, DEFAULT_CHUNK_DOCS, bulk_load
+from indexer.names import update_names
 from indexer.parse import ParsedArticle, ParseFailure, ReadOptions, discover, read_inputs
 from indexer.prune import prune_missing
 from indexer.report import Failure, LoadReport, Outcome
@@ -161,6 +162,7 @@ def run_load(
             report.summary_for(origin).pruned += count
         report.pruned += pruning.indexed
         report.failures.extend(pruning.failures)
+    update_names(client, options.index, report, backoff=options.backoff)
     return report
 
 

@@ -24,6 +24,7 @@ from indexer.index import (
     swap_alias,
 )
 from indexer.load import DEFAULT_CHUNK_BYTES, bulk_load
+from indexer.names import update_names
 from indexer.report import LoadReport
 from indexer.retry import DEFAULT_BACKOFF, Backoff
 from indexer.workers import extract_in_workers
@@ -99,6 +100,8 @@ def reindex(
         raise
     finally:
         report.seconds = time.perf_counter() - started
+    # Suggestions follow the alias; a failure here is in the report, the swap stands.
+    update_names(client, alias, report, backoff=backoff)
     return Swap(alias, old, new, written)
 
 
@@ -113,6 +116,14 @@ def rollback(client: Elasticsearch, alias: str) -> Swap:
     if not client.indices.exists(index=previous):
         raise ReindexError(f"the previous index {previous} no longer exists")
     swap_alias(client, alias, old=current, new=previous)
+    names = LoadReport()
+    update_names(client, alias, names)
+    if not names.ok:
+        problem = names.aborted or names.failures[0]
+        raise ReindexError(
+            f"{alias} now points at {previous}, but its suggestions were not rebuilt ({problem}); "
+            "run `load` on any input to rebuild them"
+        )
     return Swap(alias, current, previous, int(client.count(index=previous)["count"]))
 
 

@@ -1,7 +1,8 @@
 """Search as you type: titles and entity names for what has been typed so far.
 
-One request with two completion suggesters on the `suggest` field (articles/suggest.py): entity
-names, with their kind, and article titles, newest first.
+One request over two indices, with two completion suggesters on their shared `suggest` field
+(articles/suggest.py): entity names with their kind from the names index, most-mentioned first,
+and article titles from the articles, newest first.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from articles import ENTITY_TYPES, name_of
+from articles import ENTITY_TYPES, name_of, names_alias
 from search.query import InvalidParam, SearchParams, clean_text
 from search.results import Args, day
 
@@ -124,9 +125,20 @@ def _options(suggest: Mapping[str, Any], name: str) -> Sequence[Mapping[str, Any
     return [option for entry in entries for option in entry.get("options") or ()]
 
 
-def run_suggest(client: Elasticsearch, prefix: str, index: str) -> list[Suggestion]:
-    """Suggestions for `prefix` from `index`; none for an empty prefix (nothing is sent)."""
+def suggest_indices(alias: str) -> str:
+    """The indices a suggest request reads: the articles (titles) and their names index."""
+    return f"{alias},{names_alias(alias)}"
+
+
+def run_suggest(client: Elasticsearch, prefix: str, alias: str) -> list[Suggestion]:
+    """Suggestions for `prefix` from the articles behind `alias` and their names index.
+
+    None for an empty prefix (nothing is sent). A names index not built yet (an index loaded
+    before it existed; the next `load` builds it) means titles only, not an error.
+    """
     if not prefix:
         return []
-    response = client.search(index=index, body=build_suggest(prefix))
+    response = client.search(
+        index=suggest_indices(alias), body=build_suggest(prefix), ignore_unavailable=True
+    )
     return suggestions_from_response(response.body)

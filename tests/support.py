@@ -2,11 +2,12 @@
 
 from elasticsearch import Elasticsearch
 
-from articles import index_pattern
+from articles import index_pattern, names_alias
 
 
 def delete_indices(es: Elasticsearch, alias: str) -> None:
-    """Delete every concrete index behind `alias` (by name: the engine refuses wildcard deletes)."""
-    names = list(es.indices.get(index=index_pattern(alias), ignore_unavailable=True))
+    """Delete the indices of `alias` and of its names index (by name: wildcards are refused)."""
+    patterns = [index_pattern(alias), index_pattern(names_alias(alias))]
+    names = list(es.indices.get(index=",".join(patterns), ignore_unavailable=True))
     if names:
         es.indices.delete(index=names)

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from elasticsearch import Elasticsearch, helpers
+from elasticsearch import Elasticsearch
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
@@ -22,7 +22,7 @@ from articles import concrete_index_name, index_body
 from search import create_app
 from search.config import Settings
 from tests.conftest import REPO, _engine_required
-from tests.integration.search.sample import ARTICLES, indexed
+from tests.integration.search.sample import load_sample
 from tests.support import delete_indices
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -36,9 +36,7 @@ def browser_alias(es: Elasticsearch) -> Iterator[str]:
     """The sample articles behind a fresh alias, for the whole browser session."""
     alias = f"test-articles-{uuid.uuid4().hex[:12]}"
     es.indices.create(index=concrete_index_name(alias), **index_body(), aliases={alias: {}})
-    actions = ({"_index": alias, "_id": doc["id"], "_source": indexed(doc)} for doc in ARTICLES)
-    ok, errors = helpers.bulk(es, actions, refresh=True)
-    assert (ok, errors) == (len(ARTICLES), [])
+    load_sample(es, alias)
     yield alias
     delete_indices(es, alias)
 

@@ -14,6 +14,7 @@ from indexer.actions import to_action
 from indexer.entities import Entities, build_nlp
 from indexer.index import ReindexError, ensure_index, index_stats, previous_index
 from indexer.load import bulk_load
+from indexer.names import names_current
 from indexer.reindex import reindex, rollback
 from tests.support import delete_indices
 
@@ -126,8 +127,11 @@ def test_the_previous_index_is_kept_and_rollback_swaps_back(es, alias, nlp):
     assert es.indices.exists(index=swap.old)
     assert previous_index(es, swap.new) == swap.old
 
+    # The suggestions' names follow the alias: rebuilt from the new index, then the old again.
+    assert names_current(es, alias)
     back = rollback(es, alias)
     assert (back.old, back.new, back.docs) == (swap.new, swap.old, 3)
+    assert names_current(es, alias)
     assert index_stats(es, alias).indices == (swap.old,)
     # A load after the rollback writes to the index searches read.
     assert es.indices.get_alias(name=alias)[swap.old]["aliases"][alias]["is_write_index"]

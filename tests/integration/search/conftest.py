@@ -5,22 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from elasticsearch import Elasticsearch, helpers
+from elasticsearch import Elasticsearch
 from flask import Flask
 from flask.testing import FlaskClient
 
 from search import create_app
 from search.config import Settings
-from tests.integration.search.sample import ARTICLES, indexed
+from tests.integration.search.sample import load_sample
 
 
 @pytest.fixture
 def loaded_alias(es: Elasticsearch, make_alias: Callable[[], str]) -> str:
-    """A fresh alias holding the sample articles, searchable at once."""
+    """A fresh alias holding the sample articles, searchable at once, with their names index."""
     alias = make_alias()
-    actions = ({"_index": alias, "_id": doc["id"], "_source": indexed(doc)} for doc in ARTICLES)
-    ok, errors = helpers.bulk(es, actions, refresh=True)
-    assert (ok, errors) == (len(ARTICLES), [])
+    load_sample(es, alias)
     return alias
 
 

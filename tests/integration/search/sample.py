@@ -7,7 +7,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from elasticsearch import Elasticsearch, helpers
+
 from articles import ENTITY_TYPES, suggest_entries
+from indexer.names import rebuild_names
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 ARTICLES: list[dict[str, Any]] = [
@@ -20,9 +23,18 @@ XSS_ID = "xss-portal"
 
 
 def indexed(doc: dict[str, Any]) -> dict[str, Any]:
-    """A sample article as the indexer writes it: with its suggestion inputs."""
+    """A sample article as the indexer writes it: with its title's suggestion inputs."""
     published = date.fromisoformat(doc["published"]) if doc.get("published") else None
     entities = {kind: doc.get(kind) or [] for kind in ENTITY_TYPES}
     # Until names are canonicalised, the indexer writes each name as its own mention.
     mentions = {f"{kind}_mentions": names for kind, names in entities.items()}
-    return {**doc, **mentions, "suggest": suggest_entries(doc["title"], entities, published)}
+    return {**doc, **mentions, "suggest": suggest_entries(doc["title"], published)}
+
+
+def load_sample(es: Elasticsearch, alias: str) -> None:
+    """Index the sample articles behind `alias`, searchable at once, then build their names."""
+    actions = ({"_index": alias, "_id": doc["id"], "_source": indexed(doc)} for doc in ARTICLES)
+    ok, errors = helpers.bulk(es, actions, refresh=True)
+    assert (ok, errors) == (len(ARTICLES), [])
+    # As a load ends: the suggestions' names are rebuilt from the articles' facets.
+    rebuild_names(es, alias)

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from datetime import date
+from fnmatch import fnmatch
 from typing import Any
 
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from articles import name_of, suggest_entries
+from articles import index_pattern, name_id, name_of, name_source, names_alias, suggest_entries
 from articles.suggest import clean_input, name_inputs, recency_weight, title_inputs
 from search.query import InvalidParam
-from search.suggest import Suggestion, build_suggest, suggest_prefix, suggestions_from_response
+from search.suggest import (
+    Suggestion,
+    build_suggest,
+    suggest_indices,
+    suggest_prefix,
+    suggestions_from_response,
+)
 
 
 def test_a_name_is_found_from_any_of_its_words_and_read_back_whole() -> None:
@@ -49,19 +56,31 @@ def test_newer_titles_weigh_more_and_undated_ones_least() -> None:
     assert recency_weight(None) == 0
 
 
-def test_suggest_entries_tag_each_kind() -> None:
-    entries = suggest_entries(
-        "Title", {"person": ["Ali Khamenei"], "location": [], "organization": ["OSCE"]}, None
-    )
-    assert entries == [
-        {"input": ["Title"], "weight": 0, "contexts": {"kind": ["title"]}},
-        {
+def test_an_article_suggests_its_title_tagged_and_weighted_by_date() -> None:
+    assert suggest_entries("Title", date(1970, 1, 11)) == [
+        {"input": ["Title"], "weight": 10, "contexts": {"kind": ["title"]}}
+    ]
+    assert suggest_entries(" \x00 ", None) == []
+
+
+def test_an_entity_is_suggested_by_its_words_weighted_by_its_articles() -> None:
+    assert name_source("person", "Ali Khamenei", 1800) == {
+        "kind": "person",
+        "name": "Ali Khamenei",
+        "articles": 1800,
+        "suggest": {
             "input": ["Ali Khamenei", "Khamenei → Ali Khamenei"],
-            "weight": 1,
+            "weight": 1800,
             "contexts": {"kind": ["person"]},
         },
-        {"input": ["OSCE"], "weight": 1, "contexts": {"kind": ["organization"]}},
-    ]
+    }
+    assert name_id("person", "Ali Khamenei") != name_id("location", "Ali Khamenei")
+
+
+def test_a_suggest_request_reads_the_articles_and_their_names() -> None:
+    assert suggest_indices("articles") == "articles,articles.names"
+    # The names alias never falls under the articles' own index pattern (cleanup, rollback).
+    assert not fnmatch(names_alias("articles") + "-20260101t000000", index_pattern("articles"))
 
 
 def test_a_short_prefix_asks_for_exact_names_and_titles() -> None:

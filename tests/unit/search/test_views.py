@@ -271,7 +271,8 @@ def test_suggest_answers_names_and_titles_with_their_links(make_client: MakeClie
         ],
     }
     [(_, kwargs)] = stub_of(client).calls
-    assert kwargs["index"] == "test-articles"
+    assert kwargs["index"] == "test-articles,test-articles.names"
+    assert kwargs["ignore_unavailable"] is True
     assert kwargs["body"]["suggest"]["names"]["prefix"] == "kham"
 
 

@@ -1,0 +1,186 @@
+"""The suggestions' names index on a real engine: built from the facets, rebuilt on change only."""
+
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from elasticsearch import Elasticsearch
+
+from articles import Article, concrete_index_name, name_source, names_alias, names_index_body
+from indexer import cli, names
+from indexer.actions import to_action
+from indexer.entities import Entities
+from indexer.index import ensure_index
+from indexer.load import bulk_load
+from indexer.names import NamesError, names_current, rebuild_names
+from search.suggest import run_suggest
+from tests.support import delete_indices
+
+pytestmark = pytest.mark.es
+
+
+@pytest.fixture
+def alias(es: Elasticsearch) -> Iterator[str]:
+    name = f"test-names-{uuid.uuid4().hex[:12]}"
+    yield name
+    delete_indices(es, name)
+
+
+def store(es: Elasticsearch, alias: str, *articles: tuple[str, Entities]) -> None:
+    """Articles as a load writes them (title, entities, change tracking), refreshed."""
+    ensure_index(es, alias)
+    actions = []
+    for n, (title, entities) in enumerate(articles):
+        action = to_action(Article(id=title, title=title, body=f"Body {n}."), entities, index=alias)
+        action["_source"].update(ingested_at=f"2026-01-01T00:00:{n:02d}+00:00")
+        actions.append((action, title))
+    assert bulk_load(es, actions).ok
+    es.indices.refresh(index=alias)
+
+
+def stored_names(es: Elasticsearch, alias: str) -> dict[str, dict[str, Any]]:
+    hits = es.search(index=names_alias(alias), size=100)["hits"]["hits"]
+    return {hit["_id"]: hit["_source"] for hit in hits}
+
+
+def names_indices(es: Elasticsearch, alias: str) -> list[str]:
+    return sorted(es.indices.get(index=f"{names_alias(alias)}-*", ignore_unavailable=True))
+
+
+def test_each_facet_value_is_one_name_weighted_by_its_articles(es, alias):
+    store(
+        es,
+        alias,
+        ("One", Entities(person=("Ali Khamenei",), location=("Iran", "Baku"))),
+        ("Two", Entities(person=("Ali Khamenei",), location=("Iran",))),
+        ("Three", Entities(organization=("OSCE",), location=("Iran",))),
+    )
+    rebuilt = rebuild_names(es, alias)
+    assert rebuilt.names == 4
+    found = stored_names(es, alias)
+    assert {(n["kind"], n["name"], n["articles"]) for n in found.values()} == {
+        ("person", "Ali Khamenei", 2),
+        ("location", "Iran", 3),
+        ("location", "Baku", 1),
+        ("organization", "OSCE", 1),
+    }
+    assert found["person\x1fAli Khamenei"]["suggest"] == {
+        "input": ["Ali Khamenei", "Khamenei → Ali Khamenei"],
+        "weight": 2,
+        "contexts": {"kind": ["person"]},
+    }
+    assert list(es.indices.get_alias(name=names_alias(alias))) == [rebuilt.index]
+
+
+def test_suggestions_rank_names_by_how_many_articles_carry_them(es, alias):
+    store(
+        es,
+        alias,
+        ("One", Entities(location=("Iraq",))),
+        ("Two", Entities(location=("Iraq",))),
+        ("Three", Entities(location=("Iraq", "Iran"))),
+    )
+    rebuild_names(es, alias)
+    assert [s.text for s in run_suggest(es, "ira", alias) if s.kind == "location"] == [
+        "Iraq",
+        "Iran",
+    ]
+    # Iran overtakes Iraq: the order follows the counts, not the alphabet.
+    store(es, alias, *[(f"More {n}", Entities(location=("Iran",))) for n in range(3)])
+    rebuild_names(es, alias)
+    assert [s.text for s in run_suggest(es, "ira", alias) if s.kind == "location"] == [
+        "Iran",
+        "Iraq",
+    ]
+
+
+def test_without_a_names_index_titles_are_still_suggested(es, alias):
+    store(es, alias, ("Iran opens a consulate", Entities(location=("Iran",))))
+    found = run_suggest(es, "iran", alias)
+    assert [(s.kind, s.text) for s in found] == [("title", "Iran opens a consulate")]
+
+
+def test_a_rebuild_replaces_the_names_and_leaves_no_other_names_index(es, alias):
+    store(es, alias, ("One", Entities(person=("Nikol Pashinyan",))))
+    first = rebuild_names(es, alias)
+    # What an interrupted rebuild leaves behind: an index the alias never pointed at.
+    orphan = concrete_index_name(names_alias(alias))
+    es.indices.create(index=orphan, **names_index_body())
+    store(es, alias, ("Two", Entities(person=("Ilham Aliyev",))))
+    second = rebuild_names(es, alias)
+    assert second.index != first.index
+    assert names_indices(es, alias) == [second.index]
+    assert {n["name"] for n in stored_names(es, alias).values()} == {
+        "Nikol Pashinyan",
+        "Ilham Aliyev",
+    }
+
+
+def test_the_names_are_current_until_the_articles_change(es, alias):
+    store(es, alias, ("One", Entities(person=("Nikol Pashinyan",))))
+    assert not names_current(es, alias)
+    rebuild_names(es, alias)
+    assert names_current(es, alias)
+    store(es, alias, ("Two", Entities(person=("Ilham Aliyev",))))  # added
+    assert not names_current(es, alias)
+    rebuild_names(es, alias)
+    es.delete(index=alias, id="Two", refresh=True)  # pruned
+    assert not names_current(es, alias)
+
+
+def test_a_failed_rebuild_leaves_the_previous_names_serving(es, alias, monkeypatch):
+    store(es, alias, ("One", Entities(person=("Nikol Pashinyan",))))
+    first = rebuild_names(es, alias)
+    store(es, alias, ("Two", Entities(person=("Ilham Aliyev",))))
+
+    def refused(kind: str, name: str, articles: int) -> dict[str, Any]:
+        # A field the strict mapping does not know: the engine turns every document away.
+        return {**name_source(kind, name, articles), "unmapped": True}
+
+    monkeypatch.setattr(names, "name_source", refused)
+    with pytest.raises(NamesError, match="names could not be written"):
+        rebuild_names(es, alias)
+    assert names_indices(es, alias) == [first.index]
+    assert {n["name"] for n in stored_names(es, alias).values()} == {"Nikol Pashinyan"}
+
+
+def test_load_builds_the_names_and_rebuilds_them_only_after_a_change(es, es_url, alias, tmp_path):
+    inbox = tmp_path / "inbox.jsonl"
+
+    def write(*records: dict[str, str]) -> Path:
+        inbox.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+        return inbox
+
+    def load(*extra: str) -> str:
+        result = CliRunner().invoke(
+            cli.main, ["--es-url", es_url, "--index", alias, "load", str(inbox), *extra]
+        )
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    yerevan = {"id": "y", "title": "Talks in Yerevan", "body": "Armenia met in Yerevan today."}
+    baku = {"id": "b", "title": "Talks in Baku", "body": "Azerbaijan met in Baku on Monday."}
+    write(yerevan, baku)
+    assert "entity names for suggestions" in load()
+    places = {n["name"] for n in stored_names(es, alias).values() if n["kind"] == "location"}
+    assert {"Yerevan", "Baku"} <= places
+
+    assert "entity names for suggestions" not in load()  # nothing changed: nothing rebuilt
+
+    write(yerevan)
+    assert "entity names for suggestions" in load("--prune")
+    places = {n["name"] for n in stored_names(es, alias).values() if n["kind"] == "location"}
+    assert "Yerevan" in places
+    assert "Baku" not in places
+
+
+def test_create_index_makes_an_empty_names_index(es, es_url, alias):
+    result = CliRunner().invoke(cli.main, ["--es-url", es_url, "--index", alias, "create-index"])
+    assert result.exit_code == 0, result.output
+    assert es.indices.exists_alias(name=names_alias(alias))
+    assert stored_names(es, alias) == {}
+    assert names_current(es, alias)
