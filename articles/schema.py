@@ -138,7 +138,7 @@ class ArticleDoc(Document):
 class NameDoc(Document):
     """An entity in the names index: what suggestions offer as people, organizations and places.
 
-    Derived from the articles behind the alias (the indexer rebuilds it after each change), so it
+    Derived from the articles behind the alias (the indexer syncs it after each change), so it
     never holds anything the articles do not.
     """
 

@@ -2,7 +2,7 @@
 
 Titles live on the articles themselves (one entry per article). Entity names live in a small
 index of their own, one document per entity weighted by how many articles it is on
-(schema.names_alias; the indexer rebuilds it after each load): written into every article that
+(schema.names_alias; the indexer syncs it after each load): written into every article that
 mentions them, as they once were, the same names were indexed tens of thousands of times over,
 which made completion inputs most of the bulk-loading cost and gave every name the same weight.
 

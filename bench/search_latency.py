@@ -6,7 +6,7 @@ Without --service it serves the app itself with gunicorn on a free loopback port
 to the alias). The alias is built first if missing: every document of --from-alias (default
 `bench-articles`, both shared corpora) is copied client-side (scan + bulk) into a new index with
 the current mapping, its suggestion inputs and mentions computed as indexer/actions.py does, and
-its names index (the entity suggestions) is rebuilt as a load does; a stale one is rebuilt too.
+its names index (the entity suggestions) is synced as a load does.
 
 For every query of every round, the service request and the direct engine request(s) it makes
 (built by the same pure functions) are timed back to back, so both see the same noise. Prints
@@ -44,7 +44,7 @@ from articles import (  # noqa: E402
     names_alias,
     suggest_entries,
 )
-from indexer.names import names_current, rebuild_names  # noqa: E402
+from indexer.names import names_current, sync_names  # noqa: E402
 from search.query import SearchParams, build_search, typo_retry  # noqa: E402
 from search.results import SearchPage  # noqa: E402
 from search.suggest import build_suggest, suggest_indices  # noqa: E402
@@ -134,11 +134,12 @@ def build_alias(client: Elasticsearch, source: str, alias: str) -> None:
 
 
 def build_names(client: Elasticsearch, alias: str) -> None:
-    """The entity suggestions of `alias`, rebuilt as a load does, merged like the articles."""
-    rebuilt = rebuild_names(client, alias)
-    client.options(request_timeout=1800).indices.forcemerge(index=rebuilt.index, max_num_segments=1)
-    print(f"built {names_alias(alias)} -> {rebuilt.index}: {rebuilt.names} names, "
-          f"{rebuilt.seconds:.0f} s", flush=True)  # fmt: skip
+    """The entity suggestions of `alias`, synced as a load does, merged like the articles."""
+    synced = sync_names(client, alias)
+    target = names_alias(alias)
+    client.options(request_timeout=1800).indices.forcemerge(index=target, max_num_segments=1)
+    print(f"synced {target}: {synced.written} names written, {synced.deleted} deleted, "
+          f"{synced.seconds:.0f} s", flush=True)  # fmt: skip
 
 
 def free_port() -> int:

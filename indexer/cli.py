@@ -295,7 +295,9 @@ def reindex(
         f"previous index {swap.old} kept for `rollback`"
     )
     if report.names is not None:
-        click.echo(f"{report.names} entity names for suggestions in {report.names_seconds:.1f}s")
+        click.echo(
+            f"{report.names} entity names for suggestions synced in {report.names_seconds:.1f}s"
+        )
     _exit_on_problems(report)
 
 

@@ -121,8 +121,8 @@ def rollback(client: Elasticsearch, alias: str) -> Swap:
     if not names.ok:
         problem = names.aborted or names.failures[0]
         raise ReindexError(
-            f"{alias} now points at {previous}, but its suggestions were not rebuilt ({problem}); "
-            "run `load` on any input to rebuild them"
+            f"{alias} now points at {previous}, but its suggestions were not synced ({problem}); "
+            "run `load` on any input to sync them"
         )
     return Swap(alias, current, previous, int(client.count(index=previous)["count"]))
 

@@ -64,7 +64,8 @@ class LoadReport:
     inputs: dict[str, InputSummary] = field(default_factory=dict)
     # Set when the run stopped early (the engine went away); the rest was never tried.
     aborted: str | None = None
-    # Entity names written to the suggestions' names index, when this run rebuilt it.
+    # Entity names this run wrote to or deleted from the suggestions' names index (None: it was
+    # current already).
     names: int | None = None
     names_seconds: float = 0.0
 
@@ -108,5 +109,7 @@ class LoadReport:
         if any(details.values()):
             line += ": " + ", ".join(f"{name} {count}" for name, count in details.items())
         if self.names is not None:
-            line += f"; {self.names} entity names for suggestions in {self.names_seconds:.1f}s"
+            line += (
+                f"; {self.names} entity names for suggestions synced in {self.names_seconds:.1f}s"
+            )
         return line

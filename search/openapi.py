@@ -194,7 +194,9 @@ _SPEC: dict[str, Any] = {
                 ],
                 "responses": {
                     "200": {
-                        "description": "Names first (with their kind), then titles",
+                        "description": (
+                            "Names (with their kind), most-mentioned first; then titles, newest"
+                        ),
                         "content": {
                             "application/json": {
                                 "schema": {"$ref": "#/components/schemas/Suggestions"}

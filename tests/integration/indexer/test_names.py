@@ -1,4 +1,4 @@
-"""The suggestions' names index on a real engine: built from the facets, rebuilt on change only."""
+"""The suggestions' names index on a real engine: synced with the facets, on change only."""
 
 import json
 import uuid
@@ -10,13 +10,13 @@ import pytest
 from click.testing import CliRunner
 from elasticsearch import Elasticsearch
 
-from articles import Article, concrete_index_name, name_source, names_alias, names_index_body
+from articles import Article, name_source, names_alias
 from indexer import cli, names
 from indexer.actions import to_action
 from indexer.entities import Entities
 from indexer.index import ensure_index
 from indexer.load import bulk_load
-from indexer.names import NamesError, names_current, rebuild_names
+from indexer.names import NamesError, names_current, sync_names
 from search.suggest import run_suggest
 from tests.support import delete_indices
 
@@ -59,8 +59,8 @@ def test_each_facet_value_is_one_name_weighted_by_its_articles(es, alias):
         ("Two", Entities(person=("Ali Khamenei",), location=("Iran",))),
         ("Three", Entities(organization=("OSCE",), location=("Iran",))),
     )
-    rebuilt = rebuild_names(es, alias)
-    assert rebuilt.names == 4
+    synced = sync_names(es, alias)
+    assert (synced.written, synced.deleted) == (4, 0)
     found = stored_names(es, alias)
     assert {(n["kind"], n["name"], n["articles"]) for n in found.values()} == {
         ("person", "Ali Khamenei", 2),
@@ -73,7 +73,7 @@ def test_each_facet_value_is_one_name_weighted_by_its_articles(es, alias):
         "weight": 2,
         "contexts": {"kind": ["person"]},
     }
-    assert list(es.indices.get_alias(name=names_alias(alias))) == [rebuilt.index]
+    assert len(names_indices(es, alias)) == 1
 
 
 def test_suggestions_rank_names_by_how_many_articles_carry_them(es, alias):
@@ -84,14 +84,14 @@ def test_suggestions_rank_names_by_how_many_articles_carry_them(es, alias):
         ("Two", Entities(location=("Iraq",))),
         ("Three", Entities(location=("Iraq", "Iran"))),
     )
-    rebuild_names(es, alias)
+    sync_names(es, alias)
     assert [s.text for s in run_suggest(es, "ira", alias) if s.kind == "location"] == [
         "Iraq",
         "Iran",
     ]
     # Iran overtakes Iraq: the order follows the counts, not the alphabet.
     store(es, alias, *[(f"More {n}", Entities(location=("Iran",))) for n in range(3)])
-    rebuild_names(es, alias)
+    sync_names(es, alias)
     assert [s.text for s in run_suggest(es, "ira", alias) if s.kind == "location"] == [
         "Iran",
         "Iraq",
@@ -104,51 +104,82 @@ def test_without_a_names_index_titles_are_still_suggested(es, alias):
     assert [(s.kind, s.text) for s in found] == [("title", "Iran opens a consulate")]
 
 
-def test_a_rebuild_replaces_the_names_and_leaves_no_other_names_index(es, alias):
+def test_a_sync_writes_only_what_changed(es, alias):
+    store(
+        es,
+        alias,
+        ("One", Entities(person=("Nikol Pashinyan",), location=("Yerevan",))),
+        ("Two", Entities(person=("Ilham Aliyev",), location=("Baku",))),
+    )
+    sync_names(es, alias)
+    index = names_indices(es, alias)
+    # One more article on Yerevan, and Baku's only article now names no place.
+    store(
+        es,
+        alias,
+        ("Three", Entities(location=("Yerevan",), organization=("OSCE",))),
+        ("Two", Entities(person=("Ilham Aliyev",))),
+    )
+    synced = sync_names(es, alias)
+    assert (synced.written, synced.deleted) == (2, 1)  # Yerevan recounted, OSCE new; Baku gone
+    assert {(n["name"], n["articles"]) for n in stored_names(es, alias).values()} == {
+        ("Nikol Pashinyan", 1),
+        ("Ilham Aliyev", 1),
+        ("Yerevan", 2),
+        ("OSCE", 1),
+    }
+    assert names_indices(es, alias) == index  # updated in place
+    assert (sync_names(es, alias).written, sync_names(es, alias).deleted) == (0, 0)
+
+
+def test_names_sort_in_the_engine_order_past_a_page(es, alias, monkeypatch):
+    # Several pages, names that sort differently by case, accents and scripts: the merge of
+    # stored and wanted names must agree with the engine's order or it would rewrite them all.
+    monkeypatch.setattr(names, "PAGE_SIZE", 3)
+    people = ("Zoë Ball", "zed", "Émile Zola", "Ёлкин", "Ömer", "Anna", "anna", "Ali Khamenei")
+    store(es, alias, *[(f"A {n}", Entities(person=(p,))) for n, p in enumerate(people)])
+    assert sync_names(es, alias).written == len(people)
+    assert {n["name"] for n in stored_names(es, alias).values()} == set(people)
+    store(es, alias, ("More", Entities(person=("Ömer",))))
+    synced = sync_names(es, alias)
+    assert (synced.written, synced.deleted) == (1, 0)
+
+
+def test_the_names_are_current_until_the_articles_change(es, alias):
     store(es, alias, ("One", Entities(person=("Nikol Pashinyan",))))
-    first = rebuild_names(es, alias)
-    # What an interrupted rebuild leaves behind: an index the alias never pointed at.
-    orphan = concrete_index_name(names_alias(alias))
-    es.indices.create(index=orphan, **names_index_body())
+    assert not names_current(es, alias)
+    sync_names(es, alias)
+    assert names_current(es, alias)
+    store(es, alias, ("Two", Entities(person=("Ilham Aliyev",))))  # added
+    assert not names_current(es, alias)
+    sync_names(es, alias)
+    es.delete(index=alias, id="Two", refresh=True)  # pruned
+    assert not names_current(es, alias)
+
+
+def test_a_failed_sync_is_finished_by_the_next(es, alias, monkeypatch):
+    store(es, alias, ("One", Entities(person=("Nikol Pashinyan",))))
+    sync_names(es, alias)
     store(es, alias, ("Two", Entities(person=("Ilham Aliyev",))))
-    second = rebuild_names(es, alias)
-    assert second.index != first.index
-    assert names_indices(es, alias) == [second.index]
+
+    def refused(kind: str, name: str, articles: int) -> dict[str, Any]:
+        # A field the strict mapping does not know: the engine turns the document away.
+        return {**name_source(kind, name, articles), "unmapped": True}
+
+    with monkeypatch.context() as patch:
+        patch.setattr(names, "name_source", refused)
+        with pytest.raises(NamesError, match="1 of 1 names could not be written"):
+            sync_names(es, alias)
+    assert not names_current(es, alias)
+    assert sync_names(es, alias).written == 1
+    assert names_current(es, alias)
     assert {n["name"] for n in stored_names(es, alias).values()} == {
         "Nikol Pashinyan",
         "Ilham Aliyev",
     }
 
 
-def test_the_names_are_current_until_the_articles_change(es, alias):
-    store(es, alias, ("One", Entities(person=("Nikol Pashinyan",))))
-    assert not names_current(es, alias)
-    rebuild_names(es, alias)
-    assert names_current(es, alias)
-    store(es, alias, ("Two", Entities(person=("Ilham Aliyev",))))  # added
-    assert not names_current(es, alias)
-    rebuild_names(es, alias)
-    es.delete(index=alias, id="Two", refresh=True)  # pruned
-    assert not names_current(es, alias)
-
-
-def test_a_failed_rebuild_leaves_the_previous_names_serving(es, alias, monkeypatch):
-    store(es, alias, ("One", Entities(person=("Nikol Pashinyan",))))
-    first = rebuild_names(es, alias)
-    store(es, alias, ("Two", Entities(person=("Ilham Aliyev",))))
-
-    def refused(kind: str, name: str, articles: int) -> dict[str, Any]:
-        # A field the strict mapping does not know: the engine turns every document away.
-        return {**name_source(kind, name, articles), "unmapped": True}
-
-    monkeypatch.setattr(names, "name_source", refused)
-    with pytest.raises(NamesError, match="names could not be written"):
-        rebuild_names(es, alias)
-    assert names_indices(es, alias) == [first.index]
-    assert {n["name"] for n in stored_names(es, alias).values()} == {"Nikol Pashinyan"}
-
-
-def test_load_builds_the_names_and_rebuilds_them_only_after_a_change(es, es_url, alias, tmp_path):
+def test_load_syncs_the_names_only_after_a_change(es, es_url, alias, tmp_path):
     inbox = tmp_path / "inbox.jsonl"
 
     def write(*records: dict[str, str]) -> Path:
@@ -169,7 +200,7 @@ def test_load_builds_the_names_and_rebuilds_them_only_after_a_change(es, es_url,
     places = {n["name"] for n in stored_names(es, alias).values() if n["kind"] == "location"}
     assert {"Yerevan", "Baku"} <= places
 
-    assert "entity names for suggestions" not in load()  # nothing changed: nothing rebuilt
+    assert "entity names for suggestions" not in load()  # nothing changed: nothing synced
 
     write(yerevan)
     assert "entity names for suggestions" in load("--prune")

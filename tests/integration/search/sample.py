@@ -10,7 +10,7 @@ from typing import Any
 from elasticsearch import Elasticsearch, helpers
 
 from articles import ENTITY_TYPES, suggest_entries
-from indexer.names import rebuild_names
+from indexer.names import sync_names
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 ARTICLES: list[dict[str, Any]] = [
@@ -36,5 +36,5 @@ def load_sample(es: Elasticsearch, alias: str) -> None:
     actions = ({"_index": alias, "_id": doc["id"], "_source": indexed(doc)} for doc in ARTICLES)
     ok, errors = helpers.bulk(es, actions, refresh=True)
     assert (ok, errors) == (len(ARTICLES), [])
-    # As a load ends: the suggestions' names are rebuilt from the articles' facets.
-    rebuild_names(es, alias)
+    # As a load ends: the suggestions' names are synced with the articles' facets.
+    sync_names(es, alias)
