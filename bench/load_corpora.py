@@ -17,14 +17,11 @@ from pathlib import Path
 from elasticsearch import Elasticsearch
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from indexer.index import delete_all  # noqa: E402
+
 DEFAULT_INPUTS = [REPO.parent / "shared" / "corpus", REPO.parent / "shared" / "corpus-tehrantimes"]
-
-
-def drop(client: Elasticsearch, alias: str) -> None:
-    """Delete the indices behind `alias` by name (the engine refuses wildcard deletes)."""
-    names = list(client.indices.get(index=f"{alias}-*", ignore_unavailable=True))
-    if names:
-        client.indices.delete(index=names)
 
 
 def main() -> int:
@@ -38,7 +35,7 @@ def main() -> int:
     es_url = os.environ.get("ES_URL", "http://127.0.0.1:9200")
     client = Elasticsearch(es_url, request_timeout=60)
     # Start from nothing so the count at the end is this run's alone.
-    drop(client, args.alias)
+    delete_all(client, args.alias)
 
     command = [
         sys.executable,
@@ -71,7 +68,7 @@ def main() -> int:
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(figures, indent=2) + "\n")
     if not args.keep:
-        drop(client, args.alias)
+        delete_all(client, args.alias)
     return result.returncode
 
 

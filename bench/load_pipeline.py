@@ -32,9 +32,8 @@ from elasticsearch import Elasticsearch
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from articles import index_pattern, names_alias  # noqa: E402
 from indexer.actions import to_action  # noqa: E402
-from indexer.index import ensure_index  # noqa: E402
+from indexer.index import delete_all, ensure_index  # noqa: E402
 from indexer.load import bulk_load  # noqa: E402
 from indexer.names import sync_names  # noqa: E402
 from indexer.parse import ParsedArticle, read_inputs  # noqa: E402
@@ -43,14 +42,6 @@ from indexer.workers import extract_in_workers  # noqa: E402
 
 DEFAULT_INPUTS = [REPO.parent / "shared" / "corpus", REPO.parent / "shared" / "corpus-tehrantimes"]
 ALIAS = "bench-ingest"
-
-
-def drop(client: Elasticsearch, alias: str) -> None:
-    """Delete the indices of `alias` and its names index by name (wildcard deletes are refused)."""
-    patterns = f"{index_pattern(alias)},{index_pattern(names_alias(alias))}"
-    names = list(client.indices.get(index=patterns, ignore_unavailable=True))
-    if names:
-        client.indices.delete(index=names)
 
 
 def subset(paths: list[Path], limit: int | None, into: Path) -> int:
@@ -90,7 +81,7 @@ def extraction_alone(source: Path, workers: int) -> tuple[float, list[dict[str, 
 def bulk_alone(client: Elasticsearch, actions: list[dict[str, Any]]) -> tuple[float, float, int]:
     """(c) seconds to bulk-load extracted actions into a fresh index, searchable; then
     (d) seconds to build the names index from them, and how many names it holds."""
-    drop(client, ALIAS)
+    delete_all(client, ALIAS)
     ensure_index(client, ALIAS)
     started = time.perf_counter()
     report = bulk_load(client, ((a, f"action {n}") for n, a in enumerate(actions)))
@@ -103,7 +94,7 @@ def bulk_alone(client: Elasticsearch, actions: list[dict[str, Any]]) -> tuple[fl
 
 def full_pipeline(client: Elasticsearch, source: Path, workers: int) -> float:
     """(a): seconds for the whole load, from the file to searchable documents."""
-    drop(client, ALIAS)
+    delete_all(client, ALIAS)
     ensure_index(client, ALIAS)
     started = time.perf_counter()
     report = run_load(client, [str(source)], LoadOptions(index=ALIAS, workers=workers))
@@ -153,7 +144,7 @@ def main() -> int:
                 runs["full"].append(docs / seconds)
                 print(f"run {run}: (a) full pipeline    {docs / seconds:8.1f} docs/s", flush=True)
         finally:
-            drop(client, ALIAS)
+            delete_all(client, ALIAS)
     p50 = {name: statistics.median(values) for name, values in runs.items()}
     ratios = [full / extract for full, extract in zip(runs["full"], runs["extract"], strict=True)]
     figures = {

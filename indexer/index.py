@@ -7,7 +7,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from articles import concrete_index_name, index_body
+from articles import concrete_index_name, index_body, index_pattern, names_alias
 
 
 class AliasConflictError(RuntimeError):
@@ -137,3 +137,15 @@ def swap_alias(client: Elasticsearch, alias: str, *, old: str, new: str) -> None
             {"add": {"index": new, "alias": alias, "is_write_index": True}},
         ]
     )
+
+
+def delete_all(client: Elasticsearch, alias: str) -> list[str]:
+    """Delete every index of `alias`, its names index's too; the names of those deleted.
+
+    By name: the engine refuses wildcard deletes.
+    """
+    patterns = f"{index_pattern(alias)},{index_pattern(names_alias(alias))}"
+    names = sorted(client.indices.get(index=patterns, ignore_unavailable=True))
+    if names:
+        client.indices.delete(index=names)
+    return names

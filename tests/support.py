@@ -1,13 +1,9 @@
 """Helpers the tests share (fixtures live in conftest.py)."""
 
-from elasticsearch import Elasticsearch
+from indexer.index import delete_all
 
-from articles import index_pattern, names_alias
+# Every index of an alias and of its names index, deleted after a test (by name: the engine
+# refuses wildcard deletes).
+delete_indices = delete_all
 
-
-def delete_indices(es: Elasticsearch, alias: str) -> None:
-    """Delete the indices of `alias` and of its names index (by name: wildcards are refused)."""
-    patterns = [index_pattern(alias), index_pattern(names_alias(alias))]
-    names = list(es.indices.get(index=",".join(patterns), ignore_unavailable=True))
-    if names:
-        es.indices.delete(index=names)
+__all__ = ["delete_indices"]
