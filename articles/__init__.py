@@ -2,13 +2,13 @@
 
 from articles.model import ENTITY_TYPES, Article, EntityType
 from articles.schema import (
-    ENTITY_ALIAS_SEP,
+    ENTITY_FORM_SEP,
     FACETS,
     INDEX_ALIAS,
     ArticleDoc,
     NameDoc,
     concrete_index_name,
-    entity_alias_key,
+    entity_form_key,
     index_body,
     index_pattern,
     names_alias,
@@ -24,7 +24,7 @@ from articles.suggest import (
 )
 
 __all__ = [
-    "ENTITY_ALIAS_SEP",
+    "ENTITY_FORM_SEP",
     "ENTITY_TYPES",
     "FACETS",
     "INDEX_ALIAS",
@@ -35,7 +35,7 @@ __all__ = [
     "NameDoc",
     "SuggestKind",
     "concrete_index_name",
-    "entity_alias_key",
+    "entity_form_key",
     "index_body",
     "index_pattern",
     "name_id",

@@ -106,10 +106,10 @@ class ArticleDoc(Document):
     person_mentions = Text(analyzer=names_folded)
     organization_mentions = Text(analyzer=names_folded)
     location_mentions = Text(analyzer=names_folded)
-    # Which surface form stood for which canonical entity: `type␟name␟form` (ENTITY_ALIAS_SEP),
+    # Which surface form stood for which canonical entity: `type␟name␟form` (ENTITY_FORM_SEP),
     # so the entity page can list an entity's aliases with counts (a terms aggregation with a
     # prefix `include`) without a second index to keep in step with this one.
-    entity_aliases = Keyword()
+    entity_forms = Keyword()
     # Provenance and change tracking for incremental loads (indexer/changes.py, indexer/prune.py).
     # A re-run compares `content_hash` to skip an unchanged article before spending NER on it;
     # only ever read back from the source, so it is not indexed.
@@ -152,13 +152,13 @@ class NameDoc(Document):
         dynamic = MetaField("strict")
 
 
-# Separates type, canonical name and surface form in `entity_aliases`; never part of a name.
-ENTITY_ALIAS_SEP = "\x1f"
+# Separates type, canonical name and surface form in `entity_forms`; never part of a name.
+ENTITY_FORM_SEP = "\x1f"
 
 
-def entity_alias_key(kind: str, name: str, form: str) -> str:
-    """The `entity_aliases` value recording that `form` stood for entity `name` of `kind`."""
-    return ENTITY_ALIAS_SEP.join((kind, name, form))
+def entity_form_key(kind: str, name: str, form: str) -> str:
+    """The `entity_forms` value recording that `form` stood for entity `name` of `kind`."""
+    return ENTITY_FORM_SEP.join((kind, name, form))
 
 
 def index_pattern(alias: str = INDEX_ALIAS) -> str:

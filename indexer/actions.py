@@ -41,7 +41,7 @@ def to_action(article: Article, entities: Entities, *, index: str) -> dict[str, 
         **entities.by_type(),
         **entities.mentions_by_type(),
         # Which form stood for which entity, for the entity page's list of aliases.
-        "entity_aliases": entities.alias_keys(),
+        "entity_forms": entities.form_keys(),
         # The title for search as you type (encoding in articles/suggest.py); entity names are
         # suggested from the names index (indexer/names.py).
         "suggest": suggest_entries(article.title, article.published),

@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
-from articles import ENTITY_TYPES, Article, EntityType, entity_alias_key
+from articles import ENTITY_TYPES, Article, EntityType, entity_form_key
 from indexer.alias_table import CURATED_DIR, AliasTable, load_alias_table
 from indexer.canonical import (
     LABELS,
@@ -127,10 +127,10 @@ class Entities:
         """The surface forms per type, keyed by the `<type>_mentions` field names."""
         return {f"{name}_mentions": list(self.mentions.get(name, ())) for name in ENTITY_TYPES}
 
-    def alias_keys(self) -> list[str]:
-        """Every (type, name, surface form) as an `entity_aliases` value (articles.schema)."""
+    def form_keys(self) -> list[str]:
+        """Every (type, name, surface form) as an `entity_forms` value (articles.schema)."""
         return [
-            entity_alias_key(kind, name, form)
+            entity_form_key(kind, name, form)
             for kind in ENTITY_TYPES
             for name, forms in self.forms.get(kind, {}).items()
             for form in forms

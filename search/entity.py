@@ -11,14 +11,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from articles import ENTITY_ALIAS_SEP, ENTITY_TYPES
+from articles import ENTITY_FORM_SEP, ENTITY_TYPES
 from search.query import MAX_VALUE_LENGTH, SearchParams
 
 if TYPE_CHECKING:
     from elasticsearch import Elasticsearch
 
 # Forms listed per entity; a person rarely has more, and the tail is typos.
-MAX_ALIASES = 30
+MAX_FORMS = 30
 # Co-occurring entities shown per type.
 RELATED_SIZE = 8
 # A co-occurrence seen in a single article says nothing about the entity.
@@ -31,14 +31,14 @@ class UnknownEntityType(ValueError):
     """The URL names a type that is not one of the entity facets."""
 
 
-def alias_pattern(kind: str, name: str) -> str:
-    """The `include` pattern matching every `entity_aliases` value of entity (kind, name)."""
-    prefix = f"{kind}{ENTITY_ALIAS_SEP}{name}{ENTITY_ALIAS_SEP}"
+def forms_pattern(kind: str, name: str) -> str:
+    """The `include` pattern matching every `entity_forms` value of entity (kind, name)."""
+    prefix = f"{kind}{ENTITY_FORM_SEP}{name}{ENTITY_FORM_SEP}"
     return _REGEX_SPECIAL.sub(r"\\\1", prefix) + ".*"
 
 
 def entity_request(kind: str, name: str) -> dict[str, Any]:
-    """The request for one entity's page: its articles' count, its aliases, its company.
+    """The request for one entity's page: its articles' count, its forms, its company.
 
     Company is `significant_terms` per entity type: the values that are more common in this
     entity's articles than in the index as a whole, not merely the most common ones (which
@@ -48,11 +48,11 @@ def entity_request(kind: str, name: str) -> dict[str, Any]:
     if kind not in ENTITY_TYPES:
         raise UnknownEntityType(kind)
     aggs: dict[str, Any] = {
-        "aliases": {
+        "forms": {
             "terms": {
-                "field": "entity_aliases",
-                "include": alias_pattern(kind, name),
-                "size": MAX_ALIASES,
+                "field": "entity_forms",
+                "include": forms_pattern(kind, name),
+                "size": MAX_FORMS,
             }
         }
     }
@@ -74,7 +74,7 @@ def entity_request(kind: str, name: str) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
-class Alias:
+class Form:
     """A form the text used for the entity, and in how many articles."""
 
     form: str
@@ -102,17 +102,17 @@ class EntityView:
     type: str
     name: str
     articles: int
-    aliases: tuple[Alias, ...]
+    forms: tuple[Form, ...]
     related: Mapping[str, tuple[Related, ...]]
 
     @classmethod
     def from_response(cls, kind: str, name: str, body: Mapping[str, Any]) -> EntityView:
         """The view from the raw response to `entity_request(kind, name)`."""
         aggs: Mapping[str, Any] = body.get("aggregations") or {}
-        prefix = f"{kind}{ENTITY_ALIAS_SEP}{name}{ENTITY_ALIAS_SEP}"
-        aliases = tuple(
-            Alias(str(b["key"])[len(prefix) :], int(b["doc_count"]))
-            for b in _buckets(aggs, "aliases")
+        prefix = f"{kind}{ENTITY_FORM_SEP}{name}{ENTITY_FORM_SEP}"
+        forms = tuple(
+            Form(str(b["key"])[len(prefix) :], int(b["doc_count"]))
+            for b in _buckets(aggs, "forms")
             if str(b["key"]).startswith(prefix)
         )
         related: dict[str, tuple[Related, ...]] = {
@@ -125,7 +125,7 @@ class EntityView:
         }
         total = body.get("hits", {}).get("total", {})
         count = int(total.get("value", 0)) if isinstance(total, Mapping) else int(total or 0)
-        return cls(kind, name, count, aliases, related)
+        return cls(kind, name, count, forms, related)
 
     @property
     def search_args(self) -> dict[str, list[str]]:
@@ -138,7 +138,7 @@ class EntityView:
             "type": self.type,
             "name": self.name,
             "articles": self.articles,
-            "aliases": [{"form": a.form, "articles": a.articles} for a in self.aliases],
+            "forms": [{"form": f.form, "articles": f.articles} for f in self.forms],
             "related": {
                 other: [r.to_dict() for r in items] for other, items in self.related.items()
             },

@@ -356,13 +356,13 @@ _SPEC: dict[str, Any] = {
         "schemas": {
             "Entity": {
                 "type": "object",
-                "required": ["type", "name", "articles", "aliases", "related"],
+                "required": ["type", "name", "articles", "forms", "related"],
                 "additionalProperties": False,
                 "properties": {
                     "type": {"type": "string", "enum": list(ENTITY_TYPES)},
                     "name": {"type": "string"},
                     "articles": {"type": "integer", "minimum": 1},
-                    "aliases": {
+                    "forms": {
                         "type": "array",
                         "description": "Forms the articles used for it, most frequent first",
                         "items": {

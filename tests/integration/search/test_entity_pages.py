@@ -69,12 +69,12 @@ def client(es: Elasticsearch, es_url: str, make_alias: Callable[[], str]) -> Fla
     return app.test_client()
 
 
-def test_the_entity_api_gives_name_aliases_count_and_company(client):
+def test_the_entity_api_gives_name_forms_count_and_company(client):
     response = client.get("/api/entities/person/Ali%20Khamenei")
     assert response.status_code == 200
     body = response.get_json()
     assert (body["type"], body["name"], body["articles"]) == ("person", "Ali Khamenei", 3)
-    assert body["aliases"] == [
+    assert body["forms"] == [
         {"form": "Ayatollah Khamenei", "articles": 2},
         {"form": "Imam Khamenei", "articles": 2},
         {"form": "Ayatollah Seyed Ali Khamenei", "articles": 1},
@@ -90,7 +90,7 @@ def test_an_unknown_entity_or_type_is_a_404_in_the_one_error_shape(client):
         assert response.get_json()["error"]["code"] == "not_found"
 
 
-def test_the_entity_page_lists_aliases_and_links_to_articles_and_related_pages(client):
+def test_the_entity_page_lists_forms_and_links_to_articles_and_related_pages(client):
     response = client.get("/entities/person/Ali%20Khamenei")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -133,8 +133,8 @@ def test_the_seed_article_is_filed_once_per_entity_and_found_by_any_form(seed_cl
     )
     for query in ("Khamenei", "Ayatollah Khamenei", "Ali Khamenei", "Seyyed Ali Khamenei"):
         assert seed_client.get("/api/search", query_string={"q": query}).get_json()["total"] == 1
-    aliases = seed_client.get("/api/entities/person/Ali%20Khamenei").get_json()["aliases"]
-    assert {a["form"] for a in aliases} == {
+    forms = seed_client.get("/api/entities/person/Ali%20Khamenei").get_json()["forms"]
+    assert {a["form"] for a in forms} == {
         "Ayatollah Khamenei",
         "Ayatollah Seyyed Khamenei",
         "Ayatollah Seyyed Ali Khamenei",

@@ -66,7 +66,7 @@ def test_action_is_a_full_index_operation_on_the_alias():
             "person_mentions": ["Khalafov", "Khalaf Khalafov"],
             "organization_mentions": [],
             "location_mentions": ["Azerbaijan", "Iran"],
-            "entity_aliases": ["person\x1fKhalaf Khalafov\x1fKhalafov"],
+            "entity_forms": ["person\x1fKhalaf Khalafov\x1fKhalafov"],
             # Only the title: names are suggested from the names index (indexer/names.py).
             "suggest": [{"input": ["Title"], "weight": 18562, "contexts": {"kind": ["title"]}}],
         },

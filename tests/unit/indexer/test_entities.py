@@ -133,7 +133,7 @@ def test_surface_forms_are_kept_per_canonical_name_and_searchable(nlp):
         "Khalaf Khalafov Aly Oglu",
         "Khalafov",
     )
-    assert found.alias_keys()[0] == "person\x1fAli Khamenei\x1fAyatollah Khamenei"
+    assert found.form_keys()[0] == "person\x1fAli Khamenei\x1fAyatollah Khamenei"
 
 
 def test_an_acronym_in_brackets_joins_the_name_before_it(nlp):

@@ -5,20 +5,20 @@ import pytest
 from search.entity import (
     EntityView,
     UnknownEntityType,
-    alias_pattern,
     entity_request,
+    forms_pattern,
 )
 
 
-def test_the_request_counts_aliases_and_unusual_company_of_one_entity():
+def test_the_request_counts_forms_and_unusual_company_of_one_entity():
     assert entity_request("person", "Ali Khamenei") == {
         "size": 0,
         "track_total_hits": True,
         "query": {"bool": {"filter": [{"term": {"person": "Ali Khamenei"}}]}},
         "aggs": {
-            "aliases": {
+            "forms": {
                 "terms": {
-                    "field": "entity_aliases",
+                    "field": "entity_forms",
                     "include": "person\x1fAli Khamenei\x1f.*",
                     "size": 30,
                 }
@@ -37,7 +37,7 @@ def test_the_request_counts_aliases_and_unusual_company_of_one_entity():
 
 
 def test_names_never_become_regular_expression_syntax():
-    assert alias_pattern("organization", "U.S. (Treasury)*") == (
+    assert forms_pattern("organization", "U.S. (Treasury)*") == (
         "organization\x1fU\\.S\\. \\(Treasury\\)\\*\x1f.*"
     )
 
@@ -50,7 +50,7 @@ def test_an_unknown_type_is_refused():
 RESPONSE = {
     "hits": {"total": {"value": 3, "relation": "eq"}},
     "aggregations": {
-        "aliases": {
+        "forms": {
             "buckets": [
                 {"key": "person\x1fAli Khamenei\x1fAyatollah Khamenei", "doc_count": 2},
                 {"key": "person\x1fAli Khamenei\x1fImam Khamenei", "doc_count": 1},
@@ -74,7 +74,7 @@ def test_the_view_lists_forms_and_company_but_not_the_entity_itself():
         "type": "person",
         "name": "Ali Khamenei",
         "articles": 3,
-        "aliases": [
+        "forms": [
             {"form": "Ayatollah Khamenei", "articles": 2},
             {"form": "Imam Khamenei", "articles": 1},
         ],
