@@ -23,8 +23,9 @@ pytestmark = [pytest.mark.es, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parents[3]
 CORPUS_FILE = REPO.parent / "shared" / "corpus" / "news-0001.jsonl"
-# A node of its own, so killing it disturbs no other test or benchmark.
-PORT = 9250
+# A node of its own, so killing it disturbs no other test or benchmark: 50 above the main
+# node's port, so checkouts tested side by side on other ES_PORTs never share it.
+PORT = NodeConfig.from_env().port + 50
 ARTICLES = 600
 
 
@@ -34,7 +35,7 @@ def required() -> bool:
 
 @pytest.fixture(scope="module")
 def node() -> Iterator[NodeConfig]:
-    """A second local node on port 9250 (same distribution and plugin), stopped afterwards."""
+    """A second local node on PORT (same distribution and plugin), stopped afterwards."""
     cfg = NodeConfig(port=PORT, root=NodeConfig.from_env().root)
     try:
         start(cfg)
