@@ -1,11 +1,12 @@
 """Entity quality on the gold set: precision, recall, F1 per type, fragmentation, type errors.
 
-    .venv/bin/python bench/entity_quality.py [--gold FILE] [-- ENTITIES-OPTIONS]
+    .venv/bin/python bench/entity_quality.py [--split test|dev|all] [--gold FILE] [-- OPTIONS]
 
 It reads the gold articles' text from ../shared (and seeds/) by id, runs
 `python -m indexer entities` on them, exactly as anyone debugging a facet would, scores the
 output against the annotations (tests/gold/GUIDELINES.md) and writes the figures to
-artifacts/entity_quality.json. Options after `--` go to the `entities` command
+artifacts/entity_quality-SPLIT.json. The test split is the default because it is the one we
+report; tune on dev only. Options after `--` go to the `entities` command
 (e.g. `-- --aliases /tmp/learned.jsonl` or `-- --no-curated`).
 """
 
@@ -26,6 +27,13 @@ from indexer.quality import read_gold, score  # noqa: E402
 SHARED = REPO.parent / "shared"
 CORPORA = (SHARED / "corpus", SHARED / "corpus-tehrantimes")
 SEEDS = REPO / "seeds"
+GOLD = REPO / "tests" / "gold"
+# Tune on dev, report test (tests/gold/GUIDELINES.md); "all" is both, for error hunting.
+SPLITS = {
+    "dev": (GOLD / "entities-dev.jsonl",),
+    "test": (GOLD / "entities-test.jsonl",),
+    "all": (GOLD / "entities-dev.jsonl", GOLD / "entities-test.jsonl"),
+}
 
 
 def gold_inputs(ids: set[str], workdir: Path) -> list[Path]:
@@ -50,19 +58,23 @@ def run_entities(inputs: list[Path], options: list[str]) -> dict[str, dict[str, 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--gold", type=Path, default=REPO / "tests" / "gold" / "entities.jsonl")
-    parser.add_argument("--out", type=Path, default=REPO / "artifacts" / "entity_quality.json")
+    parser.add_argument("--split", choices=SPLITS, default="test")
+    parser.add_argument("--gold", type=Path, help="score this gold file instead of a split")
+    parser.add_argument("--out", type=Path)
     parser.add_argument("entities_options", nargs="*")
     args = parser.parse_args()
 
-    gold = read_gold(args.gold)
+    paths = (args.gold,) if args.gold else SPLITS[args.split]
+    split = args.gold.stem if args.gold else args.split
+    out = args.out or REPO / "artifacts" / f"entity_quality-{split}.json"
+    gold = [article for path in paths for article in read_gold(path)]
     with tempfile.TemporaryDirectory() as tmp:
         predicted = run_entities(
             gold_inputs({a.id for a in gold}, Path(tmp)), args.entities_options
         )
     report = score(gold, predicted)
 
-    print(f"gold set: {args.gold.relative_to(REPO)} ({report.articles} articles scored)")
+    print(f"gold split: {split} ({len(gold)} articles, {report.articles} scored)")
     print(f"{'type':<14}{'P':>7}{'R':>7}{'F1':>7}   values  gold")
     for kind, s in report.scores.items():
         print(
@@ -80,9 +92,9 @@ def main() -> None:
         print(f"  {error.article}: {error.value!r} filed as {error.filed_as}, is a {error.is_a}")
     if report.missing:
         print(f"missing articles: {report.missing}")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
-    print(f"wrote {args.out.relative_to(REPO)}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    print(f"wrote {out}")
 
 
 if __name__ == "__main__":

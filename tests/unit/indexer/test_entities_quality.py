@@ -54,14 +54,25 @@ def test_articles_the_pipeline_did_not_return_are_listed():
     assert score(GOLD, {"a": {}}).missing == ["b"]
 
 
-def test_the_gold_set_has_enough_articles_of_both_corpora_and_the_seed():
-    gold = read_gold(Path(__file__).resolve().parents[2] / "gold" / "entities.jsonl")
+GOLD_DIR = Path(__file__).resolve().parents[2] / "gold"
+
+
+@pytest.mark.parametrize(("split", "size", "per_corpus"), [("dev", 41, 15), ("test", 60, 20)])
+def test_each_gold_split_has_enough_articles_of_both_corpora(split, size, per_corpus):
+    gold = read_gold(GOLD_DIR / f"entities-{split}.jsonl")
     ids = [a.id for a in gold]
-    assert len(ids) == len(set(ids)) >= 41
-    assert sum(i.startswith("wikinews-") for i in ids) >= 15
-    assert sum(i.startswith("tehrantimes-") for i in ids) >= 15
+    assert len(ids) == len(set(ids)) >= size
+    assert sum(i.startswith("wikinews-") for i in ids) >= per_corpus
+    assert sum(i.startswith("tehrantimes-") for i in ids) >= per_corpus
     for article in gold:
         assert all(
             e.type in ("person", "organization", "location") and e.mentions
             for e in article.entities
         )
+
+
+def test_the_dev_split_holds_the_seed_and_shares_no_article_with_the_test_split():
+    dev = {a.id for a in read_gold(GOLD_DIR / "entities-dev.jsonl")}
+    test = {a.id for a in read_gold(GOLD_DIR / "entities-test.jsonl")}
+    assert "dfacb64030334b005ea8" in dev
+    assert not dev & test
