@@ -6,7 +6,7 @@ It reads the gold articles' text from ../shared (and seeds/) by id, runs
 `python -m indexer entities` on them, exactly as anyone debugging a facet would, scores the
 output against the annotations (tests/gold/GUIDELINES.md) and writes the figures to
 artifacts/entity_quality.json. Options after `--` go to the `entities` command
-(e.g. `-- --aliases /tmp/learned.jsonl` or `-- --no-curated`).
+(e.g. `-- --forms-table /tmp/learned.jsonl` or `-- --no-curated`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from indexer.quality import read_gold, score  # noqa: E402
+from indexer.entities.quality import read_gold, score  # noqa: E402
 
 SHARED = REPO.parent / "shared"
 CORPORA = (SHARED / "corpus", SHARED / "corpus-tehrantimes")
