@@ -1,5 +1,6 @@
 """The bulk action: an article, its entities and its provenance, built into one document."""
 
+from dataclasses import replace
 from datetime import date
 
 from articles import Article
@@ -16,18 +17,21 @@ PROVENANCE = Provenance(
 )
 
 
+ARTICLE = Article(
+    id="x1",
+    title="Title",
+    body="Body",
+    published=date(2020, 10, 27),
+    source="Iran Press",
+    section="Asia",
+    url=None,
+    language="en",
+    categories=("Politics",),
+)
+
+
 def test_action_is_a_full_index_operation_on_the_alias():
-    article = Article(
-        id="x1",
-        title="Title",
-        body="Body",
-        published=date(2020, 10, 27),
-        source="Iran Press",
-        section="Asia",
-        url=None,
-        language="en",
-        categories=("Politics",),
-    )
+    article = ARTICLE
     entities = Entities(
         person=("Khalaf Khalafov",),
         location=("Azerbaijan", "Iran"),
@@ -86,14 +90,6 @@ def test_the_change_tracking_fields_close_the_document_as_loads_print_it():
 
 
 def test_a_stored_document_reads_back_as_the_article_it_was_built_from():
-    article = Article(
-        id="x1",
-        title="Title",
-        body="Body",
-        published=date(2020, 10, 27),
-        source="Iran Press",
-        url="https://example.org/a",
-        categories=("Politics",),
-    )
+    article = replace(ARTICLE, url="https://example.org/a")
     assert stored_article("x1", article_fields(article)) == article
     assert stored_article("x2", {"published": ""}) == Article(id="x2", title="", body="")
