@@ -110,7 +110,7 @@ class ArticleDoc(Document):
     # so the entity page can list an entity's aliases with counts (a terms aggregation with a
     # prefix `include`) without a second index to keep in step with this one.
     entity_forms = Keyword()
-    # Provenance and change tracking for incremental loads (indexer/changes.py, indexer/prune.py).
+    # Provenance and change tracking for incremental loads (indexer/load/changes.py and prune.py).
     # A re-run compares `content_hash` to skip an unchanged article before spending NER on it;
     # only ever read back from the source, so it is not indexed.
     content_hash = Keyword(index=False)

@@ -7,7 +7,7 @@ It reads the gold articles' text from ../shared (and seeds/) by id, runs
 output against the annotations (tests/gold/GUIDELINES.md) and writes the figures to
 artifacts/entity_quality-SPLIT.json. The test split is the default because it is the one we
 report; tune on dev only. Options after `--` go to the `entities` command
-(e.g. `-- --aliases /tmp/learned.jsonl` or `-- --no-curated`).
+(e.g. `-- --forms-table /tmp/learned.jsonl` or `-- --no-curated`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from indexer.quality import read_gold, score  # noqa: E402
+from indexer.entities.quality import read_gold, score  # noqa: E402
 
 SHARED = REPO.parent / "shared"
 CORPORA = (SHARED / "corpus", SHARED / "corpus-tehrantimes")

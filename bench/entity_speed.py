@@ -4,7 +4,7 @@
 
 "Raw NER" is the model's `ner` alone through `nlp.pipe`, reading each doc's entity spans. The
 "entity step" is `extract_entities` with the pipeline `build_nlp` makes (NER plus
-`news_entities`: typing, merging, canonical names, alias table). Both read the same articles
+`news_entities`: typing, merging, canonical names, forms table). Both read the same articles
 (spread evenly over both corpora) with the same `n_process`; runs alternate
 (raw, step, raw, step...) so that other load on the machine hits both alike. Prints medians and
 the step/raw ratio, and writes them to artifacts/entity_speed.json.
@@ -26,14 +26,14 @@ sys.path.insert(0, str(REPO))
 import spacy  # noqa: E402
 
 from articles import Article  # noqa: E402
-from indexer.entities import (  # noqa: E402
+from indexer.entities.extract import (  # noqa: E402
     _NOT_NEEDED,
     build_nlp,
     extract_entities,
     ner_text,
     resolve_model,
 )
-from indexer.parse import ParsedArticle, read_inputs  # noqa: E402
+from indexer.formats.inputs import Origin, ParsedArticle, read_inputs  # noqa: E402
 
 SHARED = REPO.parent / "shared"
 
@@ -79,7 +79,8 @@ def entity_step(articles: list[Article], processes: int) -> float:
     """Seconds for the whole entity step over the articles."""
     nlp = build_nlp()
     started = time.perf_counter()
-    for _ in extract_entities(nlp, ((a, None) for a in articles), n_process=processes):
+    items = (ParsedArticle(a, Origin("bench")) for a in articles)
+    for _ in extract_entities(nlp, items, n_process=processes):
         pass
     return time.perf_counter() - started
 

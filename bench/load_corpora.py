@@ -19,7 +19,7 @@ from elasticsearch import Elasticsearch
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from indexer.index import delete_all  # noqa: E402
+from indexer.index.lifecycle import delete_all  # noqa: E402
 
 DEFAULT_INPUTS = [REPO.parent / "shared" / "corpus", REPO.parent / "shared" / "corpus-tehrantimes"]
 

@@ -8,7 +8,7 @@ Usage: python bench/load_pipeline.py [--limit N] [--workers 2] [--repeat K] [--b
 (b) entity extraction alone: parse and NER in the same worker processes, no engine;
 (c) bulk-loading alone: the actions (b) built, sent with `bulk_load` into a fresh index;
     then, timed apart as (d), building the suggestions' names index from those articles
-    (indexer/names.py), as a load does at its end.
+    (indexer/index/names.py), as a load does at its end.
 All of them read the same articles, so their rates compare. Prints medians over the repeats
 and the ratio a/b, and writes them to artifacts/bench-ingest.json. Needs a running engine
 (ES_URL).
@@ -32,13 +32,14 @@ from elasticsearch import Elasticsearch
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from indexer.actions import to_action  # noqa: E402
-from indexer.index import delete_all, ensure_index  # noqa: E402
-from indexer.load import bulk_load  # noqa: E402
-from indexer.names import sync_names  # noqa: E402
-from indexer.parse import ParsedArticle, read_inputs  # noqa: E402
+from indexer.documents import article_fields, to_action  # noqa: E402
+from indexer.formats.inputs import ParsedArticle, read_inputs  # noqa: E402
+from indexer.index.lifecycle import delete_all, ensure_index  # noqa: E402
+from indexer.index.names import sync_names  # noqa: E402
+from indexer.load.bulk import BulkItem, bulk_load  # noqa: E402
+from indexer.load.fingerprint import provenance_of  # noqa: E402
+from indexer.load.workers import extract_in_workers  # noqa: E402
 from indexer.pipeline import LoadOptions, run_load  # noqa: E402
-from indexer.workers import extract_in_workers  # noqa: E402
 
 DEFAULT_INPUTS = [REPO.parent / "shared" / "corpus", REPO.parent / "shared" / "corpus-tehrantimes"]
 ALIAS = "bench-ingest"
@@ -50,18 +51,7 @@ def subset(paths: list[Path], limit: int | None, into: Path) -> int:
     count = 0
     with into.open("w", encoding="utf-8") as out:
         for item in itertools.islice(records, limit):
-            a = item.article
-            record = {
-                "id": a.id,
-                "title": a.title,
-                "body": a.body,
-                "published": a.published.isoformat() if a.published else None,
-                "url": a.url,
-                "source": a.source,
-                "section": a.section,
-                "language": a.language,
-                "categories": list(a.categories),
-            }
+            record = {"id": item.article.id, **article_fields(item.article)}
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1
     return count
@@ -70,10 +60,10 @@ def subset(paths: list[Path], limit: int | None, into: Path) -> int:
 def extraction_alone(source: Path, workers: int) -> tuple[float, list[dict[str, Any]]]:
     """(b): seconds to parse and extract entities, and the bulk actions that result."""
     started = time.perf_counter()
-    items = ((r.article, None) for r in read_inputs([source]) if isinstance(r, ParsedArticle))
+    items = (r for r in read_inputs([source]) if isinstance(r, ParsedArticle))
     actions = [
-        to_action(article, entities, index=ALIAS)
-        for article, entities, _ in extract_in_workers(items, workers=workers)
+        to_action(item.article, entities, provenance_of(item.article), index=ALIAS)
+        for item, entities in extract_in_workers(items, workers=workers)
     ]
     return time.perf_counter() - started, actions
 
@@ -84,7 +74,7 @@ def bulk_alone(client: Elasticsearch, actions: list[dict[str, Any]]) -> tuple[fl
     delete_all(client, ALIAS)
     ensure_index(client, ALIAS)
     started = time.perf_counter()
-    report = bulk_load(client, ((a, f"action {n}") for n, a in enumerate(actions)))
+    report = bulk_load(client, (BulkItem(a, f"action {n}") for n, a in enumerate(actions)))
     client.indices.refresh(index=ALIAS)
     seconds = time.perf_counter() - started
     assert report.ok, report.failures[:3]

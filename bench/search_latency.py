@@ -44,7 +44,7 @@ from articles import (  # noqa: E402
     names_alias,
     suggest_entries,
 )
-from indexer.names import names_current, sync_names  # noqa: E402
+from indexer.index.names import names_current, sync_names  # noqa: E402
 from search.query import SearchParams, build_search, typo_retry  # noqa: E402
 from search.results import SearchPage  # noqa: E402
 from search.suggest import build_suggest, suggest_indices  # noqa: E402

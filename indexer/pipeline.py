@@ -1,29 +1,45 @@
-"""The load pipeline wired together: inputs -> changes -> entities (in workers) -> bulk -> prune."""
+"""A load, step by step: read -> plan -> extract -> build -> bulk -> prune -> names.
+
+1. read (`indexer.formats`): every input becomes records: a parsed article, or a failure.
+2. plan (`indexer.load.changes`): what the engine holds already decides what to write; each
+   write gets its provenance (document id, content hash, duplicate keys, origin, ingested_at).
+3. extract (`indexer.load.workers`, `indexer.entities`): NER and the entity rules, in workers.
+4. build (`indexer.documents`): the article, its entities and its provenance become one action.
+5. bulk (`indexer.load.bulk`), then prune (`indexer.load.prune`) and the names index sync
+   (`indexer.index.names`). Every record's outcome is counted in one `LoadReport`.
+
+The entity step alone (`entity_step`, for `python -m indexer entities`) is steps 1 and 3.
+"""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from elasticsearch import Elasticsearch
 from spacy.language import Language
 
-from indexer.actions import to_action
-from indexer.changes import ChangeTracker, Planned, Skipped
-from indexer.formats.detect import SUFFIX_FORMATS
-from indexer.load import DEFAULT_CHUNK_BYTES, DEFAULT_CHUNK_DOCS, bulk_load
-from indexer.names import update_names
-from indexer.parse import ParsedArticle, ParseFailure, ReadOptions, discover, read_inputs
-from indexer.prune import prune_missing
-from indexer.report import Failure, LoadReport, Outcome
-from indexer.retry import DEFAULT_BACKOFF, Backoff, EngineUnavailableError
-from indexer.workers import extract_in_workers
+from indexer.documents import to_action
+from indexer.entities.extract import extract_entities
+from indexer.entities.found import Entities
+from indexer.formats.inputs import ParsedArticle, ParseFailure, ReadOptions, Record, read_inputs
+from indexer.index.names import update_names
+from indexer.load.bulk import DEFAULT_CHUNK_BYTES, DEFAULT_CHUNK_DOCS, BulkItem, bulk_load
+from indexer.load.changes import ChangeTracker, Planned, Skipped
+from indexer.load.fingerprint import document_id
+from indexer.load.prune import prune_inputs
+from indexer.load.report import Failure, LoadReport, Outcome
+from indexer.load.retry import DEFAULT_BACKOFF, Backoff, EngineUnavailableError
+from indexer.load.workers import extract_in_workers
 
 # Articles looked up in the engine per round trip when deciding what changed.
 TRIAGE_BATCH = 250
+
+# Told of each record as it is settled (written, skipped or failed), for a progress display.
+OnSettled = Callable[[int], None]
 
 
 @dataclass(frozen=True)
@@ -40,77 +56,6 @@ class LoadOptions:
     prune: bool = False
 
 
-def count_records(args: Iterable[str | Path]) -> int:
-    """A quick estimate of the records in the inputs, for the progress bar (URLs count as 0)."""
-    total = 0
-    for item in discover(args):
-        if isinstance(item, ParseFailure) or item.is_url:
-            continue
-        fmt = SUFFIX_FORMATS.get(Path(item.name).suffix.lower())
-        try:
-            with open(item.name, "rb") as handle:
-                if fmt in ("jsonl", "csv", "tsv"):
-                    lines = sum(1 for line in handle if line.strip())
-                    total += lines - (fmt != "jsonl")
-                elif fmt in ("text", "html"):
-                    total += 1
-                else:
-                    data = handle.read()
-                    total += max(data.count(b"<item"), data.count(b"<entry"), 1)
-        except OSError:
-            continue
-    return total
-
-
-def planned_actions(
-    args: Iterable[str | Path],
-    tracker: ChangeTracker,
-    options: LoadOptions,
-    report: LoadReport,
-    *,
-    nlp: Language | None = None,
-    on_settled: Callable[[int], None] | None = None,
-) -> Iterator[tuple[dict[str, Any], Planned]]:
-    """Bulk actions for the new and changed articles; everything else is counted in `report`."""
-    ingested_at = datetime.now(UTC).isoformat(timespec="seconds")
-
-    def settle(input_name: str, outcome: Outcome) -> None:
-        count_outcome(report, input_name, outcome)
-        if on_settled is not None:
-            on_settled(1)
-
-    def to_write() -> Iterator[tuple[Any, Planned]]:
-        def opened(name: str, fmt: str | None) -> None:
-            report.summary_for(name, fmt)
-
-        records = read_inputs(args, options.read, on_input=opened)
-        for batch in _batches(records, report, settle):
-            for decision in tracker.triage(batch):
-                if isinstance(decision, Skipped):
-                    settle(decision.input, decision.outcome)
-                else:
-                    yield decision.article, decision
-
-    for article, entities, planned in extract_in_workers(
-        to_write(), workers=options.workers, model=options.model, nlp=nlp
-    ):
-        action = to_action(article, entities, index=options.index)
-        yield with_provenance(action, planned, ingested_at), planned
-
-
-def with_provenance(action: dict[str, Any], planned: Planned, ingested_at: str) -> dict[str, Any]:
-    """The action aimed at the planned document id, carrying the change-tracking fields."""
-    action["_id"] = planned.doc_id
-    action["_source"].update(
-        id=planned.doc_id,
-        content_hash=planned.content_hash,
-        origin=planned.input,
-        ingested_at=ingested_at,
-        duplicate_keys=list(planned.duplicate_keys),
-    )
-    return action
-
-
 def run_load(
     client: Elasticsearch,
     args: list[str],
@@ -118,58 +63,141 @@ def run_load(
     *,
     nlp: Language | None = None,
     report: LoadReport | None = None,
-    on_settled: Callable[[int], None] | None = None,
+    on_settled: OnSettled | None = None,
 ) -> LoadReport:
     """Load the inputs incrementally, then prune if asked; an engine that went away aborts."""
     report = report if report is not None else LoadReport()
-    tracker = ChangeTracker(client, options.index, backoff=options.backoff)
-    # Articles written by earlier runs must be visible to the duplicate search.
-    client.indices.refresh(index=options.index)
+    started = time.perf_counter()
+    try:
+        tracker = ChangeTracker(client, options.index, backoff=options.backoff)
+        # Articles written by earlier runs must be visible to the duplicate search.
+        client.indices.refresh(index=options.index)
 
-    def settled(label: Planned, error: str | None) -> None:
-        count_outcome(report, label.input, "failed" if error is not None else label.outcome)
+        def settled(planned: Planned, error: str | None) -> None:
+            report.count(planned.input, "failed" if error is not None else planned.outcome)
+            if on_settled is not None:
+                on_settled(1)
+
+        items = plan_documents(args, tracker, options, report, nlp=nlp, on_settled=on_settled)
+        try:
+            bulk_load(
+                client,
+                items,
+                report=report,
+                chunk_bytes=options.chunk_bytes,
+                chunk_docs=options.chunk_docs,
+                backoff=options.backoff,
+                on_item=settled,
+            )
+            client.indices.refresh(index=options.index)
+        except EngineUnavailableError as exc:
+            report.aborted = str(exc)
+            return report
+        if options.prune:
+            prune_inputs(
+                client,
+                options.index,
+                args,
+                seen_ids=tracker.seen_ids,
+                report=report,
+                backoff=options.backoff,
+            )
+        update_names(client, options.index, report, backoff=options.backoff)
+        return report
+    finally:
+        report.seconds = time.perf_counter() - started
+
+
+def dry_run(
+    args: Iterable[str | Path],
+    options: LoadOptions,
+    report: LoadReport,
+    *,
+    emit: Callable[[dict[str, Any]], None],
+    nlp: Language | None = None,
+) -> LoadReport:
+    """Everything a load does short of the engine: each action it would send goes to `emit`.
+
+    Without an engine every article is new; repeats within the run are still found.
+    """
+    started = time.perf_counter()
+    try:
+        tracker = ChangeTracker(None, options.index)
+        for item in plan_documents(args, tracker, options, report, nlp=nlp):
+            emit(item.action)
+            report.written += 1
+            report.count(item.label.input, item.label.outcome)
+        return report
+    finally:
+        report.seconds = time.perf_counter() - started
+
+
+def plan_documents(
+    args: Iterable[str | Path],
+    tracker: ChangeTracker,
+    options: LoadOptions,
+    report: LoadReport,
+    *,
+    nlp: Language | None = None,
+    on_settled: OnSettled | None = None,
+) -> Iterator[BulkItem[Planned]]:
+    """Read, plan, extract and build: a bulk item for each new or changed article.
+
+    Records that need no write (unreadable, unchanged, a duplicate) are counted in `report` as
+    they pass; the items' outcomes are the caller's to count once they are settled.
+    """
+    records = read_inputs(args, options.read, on_input=report.opened)
+    planned = _to_write(records, tracker, report, on_settled)
+    for item, entities in extract_in_workers(
+        planned, workers=options.workers, model=options.model, nlp=nlp
+    ):
+        action = to_action(item.article, entities, item.provenance, index=options.index)
+        yield BulkItem(action, item)
+
+
+def entity_step(
+    args: Iterable[str | Path],
+    nlp: Language,
+    *,
+    n_process: int = 1,
+    on_failure: Callable[[ParseFailure], None],
+) -> Iterator[tuple[str, Entities]]:
+    """The entity step alone (read, extract): each readable article's document id and entities."""
+
+    def readable() -> Iterator[ParsedArticle]:
+        for record in read_inputs(args):
+            if isinstance(record, ParseFailure):
+                on_failure(record)
+            else:
+                yield record
+
+    for parsed, entities in extract_entities(nlp, readable(), n_process=n_process):
+        yield document_id(parsed.article), entities
+
+
+def _to_write(
+    records: Iterable[Record],
+    tracker: ChangeTracker,
+    report: LoadReport,
+    on_settled: OnSettled | None,
+) -> Iterator[Planned]:
+    """The planned writes among the records; the rest are counted in `report` as they come."""
+
+    def settle(input_name: str, outcome: Outcome) -> None:
+        report.count(input_name, outcome)
         if on_settled is not None:
             on_settled(1)
 
-    actions = planned_actions(args, tracker, options, report, nlp=nlp, on_settled=on_settled)
-    try:
-        bulk_load(
-            client,
-            actions,
-            report=report,
-            chunk_bytes=options.chunk_bytes,
-            chunk_docs=options.chunk_docs,
-            backoff=options.backoff,
-            on_item=settled,
-        )
-        client.indices.refresh(index=options.index)
-    except EngineUnavailableError as exc:
-        report.aborted = str(exc)
-        return report
-    if options.prune:
-        failed = {name for name, summary in report.inputs.items() if summary.failed}
-        pruning = LoadReport()
-        gone = prune_missing(
-            client,
-            options.index,
-            args,
-            seen_ids=tracker.seen_ids,
-            keep=failed,
-            backoff=options.backoff,
-            report=pruning,
-        )
-        for origin, count in gone.items():
-            report.summary_for(origin).pruned += count
-        report.pruned += pruning.indexed
-        report.failures.extend(pruning.failures)
-    update_names(client, options.index, report, backoff=options.backoff)
-    return report
+    for batch in _batches(records, report, settle):
+        for decision in tracker.triage(batch):
+            if isinstance(decision, Skipped):
+                settle(decision.input, decision.outcome)
+            else:
+                yield decision
 
 
 def _batches(
-    records: Iterable[ParsedArticle | ParseFailure],
-    report: LoadReport,
-    settle: Callable[[str, Outcome], None],
+    records: Iterable[Record], report: LoadReport, settle: Callable[[str, Outcome], None]
 ) -> Iterator[list[ParsedArticle]]:
     """Readable articles in batches; unreadable records go to the report as they come."""
     batch: list[ParsedArticle] = []
@@ -184,16 +212,3 @@ def _batches(
             batch = []
     if batch:
         yield batch
-
-
-def count_outcome(report: LoadReport, input_name: str, outcome: Outcome) -> None:
-    """Count one record's outcome in the run's totals and in its input's summary."""
-    report.summary_for(input_name).count(outcome)
-    if outcome == "added":
-        report.added += 1
-    elif outcome == "updated":
-        report.updated += 1
-    elif outcome == "unchanged":
-        report.unchanged += 1
-    elif outcome == "duplicate":
-        report.duplicates += 1

@@ -1,6 +1,6 @@
 """Helpers the tests share (fixtures live in conftest.py)."""
 
-from indexer.index import delete_all
+from indexer.index.lifecycle import delete_all
 
 # Every index of an alias and of its names index, deleted after a test (by name: the engine
 # refuses wildcard deletes).

@@ -7,15 +7,8 @@ import io
 import sys
 from collections.abc import Iterator
 
-from indexer.formats.fields import DEFAULT_FIELDS, FieldMap, record_to_article
-from indexer.formats.records import (
-    Origin,
-    ParsedArticle,
-    ParseError,
-    ParseFailure,
-    Record,
-    decode_utf8,
-)
+from indexer.formats.fields import DEFAULT_FIELDS, FieldMap, read_record
+from indexer.formats.records import Origin, ParseError, ParseFailure, Record, decode_utf8
 
 # Article bodies easily pass the csv module's default 128 KiB cell limit.
 csv.field_size_limit(min(sys.maxsize, 64 * 1024 * 1024))
@@ -57,8 +50,4 @@ def read_csv(
         if len(row) != len(header):
             yield ParseFailure(origin, f"expected {len(header)} cells, got {len(row)}")
             continue
-        try:
-            record = dict(zip(header, row, strict=True))
-            yield ParsedArticle(record_to_article(record, fields, csv_row=True), origin)
-        except ParseError as exc:
-            yield ParseFailure(origin, str(exc))
+        yield read_record(dict(zip(header, row, strict=True)), origin, fields, csv_row=True)

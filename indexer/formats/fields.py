@@ -9,7 +9,16 @@ from typing import Any
 
 from articles import Article
 from indexer.formats.dates import parse_date_field
-from indexer.formats.records import ParseError, clean_text, one_line, text_field
+from indexer.formats.records import (
+    Origin,
+    ParsedArticle,
+    ParseError,
+    ParseFailure,
+    Record,
+    clean_text,
+    one_line,
+    text_field,
+)
 
 # The article fields an input record can carry (seeds/README.md); title and body are required.
 FIELDS = ("id", "title", "body", "published", "url", "source", "section", "language", "categories")
@@ -81,6 +90,16 @@ def record_to_article(
         language=text_field(values, "language"),
         categories=_categories(values.get("categories"), split=csv_row),
     )
+
+
+def read_record(
+    record: Any, origin: Origin, fields: FieldMap = DEFAULT_FIELDS, *, csv_row: bool = False
+) -> Record:
+    """The article of one JSON object or CSV row, or the failure that says why there is none."""
+    try:
+        return ParsedArticle(record_to_article(record, fields, csv_row=csv_row), origin)
+    except ParseError as exc:
+        return ParseFailure(origin, str(exc))
 
 
 def _categories(value: Any, *, split: bool) -> tuple[str, ...]:

@@ -6,15 +6,8 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from indexer.formats.fields import DEFAULT_FIELDS, FieldMap, record_to_article
-from indexer.formats.records import (
-    Origin,
-    ParsedArticle,
-    ParseError,
-    ParseFailure,
-    Record,
-    decode_utf8,
-)
+from indexer.formats.fields import DEFAULT_FIELDS, FieldMap, read_record
+from indexer.formats.records import Origin, ParseError, ParseFailure, Record, decode_utf8
 
 
 def read_json_lines(
@@ -27,13 +20,14 @@ def read_json_lines(
         origin = Origin(path, number)
         try:
             record = json.loads(decode_utf8(raw) if number == 1 else raw.decode("utf-8"))
-            yield ParsedArticle(record_to_article(record, fields), origin)
         except UnicodeDecodeError as exc:
             yield ParseFailure(origin, f"not UTF-8 text (byte {exc.start})")
         except json.JSONDecodeError as exc:
             yield ParseFailure(origin, _json_reason(exc))
         except ParseError as exc:
             yield ParseFailure(origin, str(exc))
+        else:
+            yield read_record(record, origin, fields)
 
 
 def read_json_document(
@@ -50,11 +44,7 @@ def read_json_document(
         yield ParseFailure(Origin(path), _json_reason(exc))
         return
     for number, record in enumerate(_records(document), start=1):
-        origin = Origin(path, entry=number)
-        try:
-            yield ParsedArticle(record_to_article(record, fields), origin)
-        except ParseError as exc:
-            yield ParseFailure(origin, str(exc))
+        yield read_record(record, Origin(path, entry=number), fields)
 
 
 def _records(document: Any) -> list[Any]:

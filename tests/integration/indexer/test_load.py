@@ -10,8 +10,13 @@ from elasticsearch import Elasticsearch
 
 from articles import concrete_index_name, index_body
 from indexer import cli
-from indexer.index import AliasConflictError, ensure_index, index_stats, missing_fields
-from indexer.load import bulk_load
+from indexer.index.lifecycle import (
+    AliasConflictError,
+    ensure_index,
+    index_stats,
+    missing_fields,
+)
+from indexer.load.bulk import BulkItem, bulk_load
 from tests.support import delete_indices
 
 pytestmark = pytest.mark.es
@@ -83,16 +88,20 @@ def test_a_plain_index_under_the_alias_name_is_refused(es, alias):
 def test_engine_rejections_are_reported_per_record(es, alias):
     ensure_index(es, alias)
     actions = [
-        ({"_op_type": "index", "_index": alias, "_id": "good", "_source": {"title": "T"}}, "f:1"),
+        BulkItem(
+            {"_op_type": "index", "_index": alias, "_id": "good", "_source": {"title": "T"}}, "f:1"
+        ),
         # The mapping is strict: a field it does not declare is an indexer bug, not data.
-        ({"_op_type": "index", "_index": alias, "_id": "bad", "_source": {"oops": 1}}, "f:2"),
-        (
+        BulkItem(
+            {"_op_type": "index", "_index": alias, "_id": "bad", "_source": {"oops": 1}}, "f:2"
+        ),
+        BulkItem(
             {"_op_type": "index", "_index": alias, "_id": "date", "_source": {"published": "x"}},
             "f:3",
         ),
     ]
     report = bulk_load(es, actions)
-    assert report.indexed == 1
+    assert report.written == 1
     assert [(f.where, f.doc_id) for f in report.failures] == [("f:2", "bad"), ("f:3", "date")]
     assert "strict_dynamic_mapping_exception" in report.failures[0].reason
     assert "document_parsing_exception" in report.failures[1].reason

@@ -11,12 +11,14 @@ from click.testing import CliRunner
 from elasticsearch import Elasticsearch
 
 from articles import Article, name_source, names_alias
-from indexer import cli, names
-from indexer.actions import to_action
-from indexer.entities import Entities
-from indexer.index import ensure_index
-from indexer.load import bulk_load
-from indexer.names import NamesError, names_current, sync_names
+from indexer import cli
+from indexer.documents import to_action
+from indexer.entities.found import Entities
+from indexer.index import names
+from indexer.index.lifecycle import ensure_index
+from indexer.index.names import NamesError, names_current, sync_names
+from indexer.load.bulk import BulkItem, bulk_load
+from indexer.load.fingerprint import provenance_of
 from search.suggest import run_suggest
 from tests.support import delete_indices
 
@@ -35,9 +37,9 @@ def store(es: Elasticsearch, alias: str, *articles: tuple[str, Entities]) -> Non
     ensure_index(es, alias)
     actions = []
     for n, (title, entities) in enumerate(articles):
-        action = to_action(Article(id=title, title=title, body=f"Body {n}."), entities, index=alias)
-        action["_source"].update(ingested_at=f"2026-01-01T00:00:{n:02d}+00:00")
-        actions.append((action, title))
+        article = Article(id=title, title=title, body=f"Body {n}.")
+        provenance = provenance_of(article, ingested_at=f"2026-01-01T00:00:{n:02d}+00:00")
+        actions.append(BulkItem(to_action(article, entities, provenance, index=alias), title))
     assert bulk_load(es, actions).ok
     es.indices.refresh(index=alias)
 

@@ -10,12 +10,13 @@ from elasticsearch import Elasticsearch
 
 from articles import Article
 from indexer import cli
-from indexer.actions import to_action
-from indexer.entities import Entities, build_nlp
-from indexer.index import ReindexError, ensure_index, index_stats, previous_index
-from indexer.load import bulk_load
-from indexer.names import names_current
-from indexer.reindex import reindex, rollback
+from indexer.documents import Provenance, to_action
+from indexer.entities.extract import build_nlp
+from indexer.entities.found import Entities
+from indexer.index.lifecycle import ReindexError, ensure_index, index_stats, previous_index
+from indexer.index.names import names_current
+from indexer.index.reindex import reindex, rollback
+from indexer.load.bulk import BulkItem, bulk_load
 from tests.support import delete_indices
 
 pytestmark = pytest.mark.es
@@ -52,13 +53,12 @@ def article(n: int) -> Article:
 
 
 def seed(es: Elasticsearch, alias: str, count: int) -> None:
-    """Articles stored as an older pipeline left them: no entities at all."""
+    """Articles stored as an older pipeline left them: no entities, no fingerprints."""
     ensure_index(es, alias)
     actions = []
     for n in range(count):
-        action = to_action(article(n), Entities(), index=alias)
-        action["_source"].update(origin="/inbox/old.jsonl", ingested_at="2020-01-01T00:00:00+00:00")
-        actions.append((action, f"seed:{n}"))
+        old = Provenance(f"a{n}", "", (), "/inbox/old.jsonl", "2020-01-01T00:00:00+00:00")
+        actions.append(BulkItem(to_action(article(n), Entities(), old, index=alias), f"seed:{n}"))
     report = bulk_load(es, actions)
     assert report.ok
     es.indices.refresh(index=alias)

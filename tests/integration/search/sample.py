@@ -10,7 +10,7 @@ from typing import Any
 from elasticsearch import Elasticsearch, helpers
 
 from articles import ENTITY_TYPES, suggest_entries
-from indexer.names import sync_names
+from indexer.index.names import sync_names
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 ARTICLES: list[dict[str, Any]] = [

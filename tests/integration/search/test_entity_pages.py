@@ -12,10 +12,12 @@ from elasticsearch import Elasticsearch, helpers
 from flask.testing import FlaskClient
 
 from articles import Article
-from indexer.actions import to_action
-from indexer.canonical import Resolved
-from indexer.entities import Entities, build_nlp, extract_entities
-from indexer.parse import ParsedArticle, read_inputs
+from indexer.documents import to_action
+from indexer.entities.canonical import Resolved
+from indexer.entities.extract import build_nlp, extract_entities
+from indexer.entities.found import Entities
+from indexer.formats.inputs import ParsedArticle, read_inputs
+from indexer.load.fingerprint import provenance_of
 from search import create_app
 from search.config import Settings
 
@@ -61,7 +63,10 @@ ARTICLES = [
 @pytest.fixture
 def client(es: Elasticsearch, es_url: str, make_alias: Callable[[], str]) -> FlaskClient:
     alias = make_alias()
-    actions = (to_action(article, found, index=alias) for article, found in ARTICLES)
+    actions = (
+        to_action(article, found, provenance_of(article), index=alias)
+        for article, found in ARTICLES
+    )
     ok, errors = helpers.bulk(es, actions, refresh=True)
     assert (ok, errors) == (len(ARTICLES), [])
     app = create_app(Settings(es_url=es_url, index_alias=alias), client=es)
@@ -109,11 +114,14 @@ def test_facet_values_and_article_entities_link_to_entity_pages(client):
 
 @pytest.fixture
 def seed_client(es: Elasticsearch, es_url: str, make_alias: Callable[[], str]) -> FlaskClient:
-    """The seed article through the real entity pipeline (curated aliases only), indexed."""
+    """The seed article through the real entity pipeline (curated forms only), indexed."""
     alias = make_alias()
-    nlp = build_nlp(aliases=Path(os.devnull))
-    items = [(r.article, None) for r in read_inputs([SEEDS]) if isinstance(r, ParsedArticle)]
-    actions = [to_action(a, found, index=alias) for a, found, _ in extract_entities(nlp, items)]
+    nlp = build_nlp(forms_table=Path(os.devnull))
+    items = [r for r in read_inputs([SEEDS]) if isinstance(r, ParsedArticle)]
+    actions = [
+        to_action(r.article, found, provenance_of(r.article), index=alias)
+        for r, found in extract_entities(nlp, items)
+    ]
     helpers.bulk(es, actions, refresh=True)
     app = create_app(Settings(es_url=es_url, index_alias=alias), client=es)
     app.testing = True

@@ -1,0 +1,211 @@
+"""Finding an article's entity mentions: NER's spans, repaired where the text shows them wrong.
+
+NER cuts names in two, misses names after honorifics and takes the start of an event's name for
+an organisation; the rules here put the spans right, then type each one (curated data, the
+gazetteer, NER's label) and tie acronyms to the names they stand for.
+"""
+
+from __future__ import annotations
+
+import numpy
+from spacy.attrs import LOWER
+from spacy.strings import get_string_id
+from spacy.tokens import Doc, Token
+
+from indexer.entities.canonical import (
+    NOT_ENTITY_HEADS,
+    Mention,
+    classify,
+    initials,
+    is_acronym,
+    split_leading_place,
+)
+from indexer.entities.forms_table import FormsTable
+from indexer.entities.gazetteer import find_place, is_demonym
+from indexer.entities.normalize import HONORIFICS, NAME_PARTICLES, clean_mention
+
+# The longest name an honorific can introduce, in words ("Seyyed Mohammad Hossein Tabatabaei
+# Qomi" is five); a longer run of capitalised words is a headline, not a name.
+_MAX_NAME_WORDS = 5
+# The NER label that stands for each of our types, for spans we make ourselves.
+_LABEL_OF: dict[str, str] = {"person": "PERSON", "organization": "ORG", "location": "GPE"}
+# At most this many tokens between two parts of one name cut in two by NER.
+_MAX_GAP = 6
+# Entity types whose tokens can never continue a person's name after an honorific.
+_NOT_NAME = frozenset({"GPE", "LOC", "NORP", "FAC", "DATE", "TIME", "CARDINAL", "ORDINAL"})
+
+# Honorifics as the ids of lower-case tokens, with and without their period ("dr", "dr.").
+_HONORIFIC_IDS = numpy.array(
+    sorted(get_string_id(form) for h in HONORIFICS for form in (h, f"{h}.")), dtype=numpy.uint64
+)
+
+
+def find_mentions(doc: Doc, table: FormsTable) -> list[Mention]:
+    """The typed mentions of `doc`, from its entity spans repaired by the rules below."""
+    mentions: list[Mention] = []
+    previous_org: str | None = None
+    for start, end, label in _spans(doc, table):
+        for text, piece_label in split_leading_place(doc[start:end].text, label):
+            value = clean_mention(text)
+            if value is None:
+                continue
+            kind = classify(value, piece_label, table)
+            if kind is None:
+                if piece_label == "NORP" and _maybe_a_name(value, table):
+                    mentions.append(Mention(value, "person", tentative=True))
+                continue
+            acronym_of = None
+            # "National Iranian Oil Company (NIOC)": the acronym stands for the name before it.
+            if kind == "organization" and is_acronym(value) and _after_parenthesis(doc, start):
+                acronym_of = previous_org
+            mentions.append(Mention(value, kind, acronym_of))
+            if kind == "organization":
+                previous_org = value
+                if (acronym := _acronym_after(doc, end)) is not None:
+                    mentions.append(Mention(acronym, "organization", value))
+    return mentions
+
+
+def _maybe_a_name(value: str, table: FormsTable) -> bool:
+    """Whether a span NER called a nationality could be a person's name ("Jamal Sadatian")."""
+    words = value.split()
+    return (
+        all(w[:1].isupper() for w in words)
+        and not any(is_demonym(w) for w in words)
+        and not words[-1].endswith("s")
+        and not table.ignored(value)
+    )
+
+
+def _after_parenthesis(doc: Doc, start: int) -> bool:
+    return start > 0 and doc[start - 1].text == "("
+
+
+def _acronym_after(doc: Doc, end: int, *, tagged: bool = False) -> str | None:
+    """The acronym in brackets right after a name (only if NER did not tag it, unless `tagged`)."""
+    if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")":
+        token = doc[end + 1]
+        if (tagged or not token.ent_type_) and is_acronym(token.text):
+            return token.text
+    return None
+
+
+def _spans(doc: Doc, table: FormsTable) -> list[tuple[int, int, str]]:
+    """NER's spans, repaired where the text shows a boundary is wrong."""
+    spans = [
+        (ent.start, ent.end, ent.label_)
+        for ent in doc.ents
+        if not _inside_longer_name(doc, ent.end)
+    ]
+    spans = _join_split_names(doc, spans, table)
+    return _apply_honorifics(spans, _honorific_names(doc))
+
+
+def _inside_longer_name(doc: Doc, end: int) -> bool:
+    """Whether a span is the start of a longer name of an event or a law NER cut short.
+
+    "UN Security Council" in "UN Security Council Resolution 2231" names the resolution, and
+    "NSDF" in "NSDF Futsal Championship" the tournament: neither is a facet value there.
+    """
+    if end >= len(doc):
+        return False
+    token = doc[end]
+    return token.is_title and token.lower_ in NOT_ENTITY_HEADS
+
+
+def _join_split_names(
+    doc: Doc, spans: list[tuple[int, int, str]], table: FormsTable
+) -> list[tuple[int, int, str]]:
+    """Names NER cut in two put back together, when the text proves they are one.
+
+    Three proofs: the joined text is a known place ("Bosnia and" + "Herzegovina") or a curated
+    name ("Islamic" + "State"), or the acronym that follows in brackets spells the joined name
+    ("Cultural Heritage, Tourism and Handicraft Organization (CHTHO)", which NER returns as
+    two organisations).
+    """
+    out: list[tuple[int, int, str]] = []
+    for start, end, label in spans:
+        if out:
+            p_start, p_end, p_label = out[-1]
+            gap = doc[p_end:start]
+            if len(gap) <= _MAX_GAP and all(_joins(t) for t in gap):
+                joined = doc[p_start:end].text
+                if find_place(joined) is not None:
+                    out[-1] = (p_start, end, "GPE")
+                    continue
+                if not gap and (entry := table.curated(joined)) is not None:
+                    out[-1] = (p_start, end, _LABEL_OF[entry.type])
+                    continue
+                # "United States" + "Senate", "Iran" + "Air": a place that opens an
+                # organisation's one-word name is part of it.
+                if not gap and p_label == "GPE" and label == "ORG" and end - start == 1:
+                    out[-1] = (p_start, end, "ORG")
+                    continue
+                acronym = _acronym_after(doc, end, tagged=True)
+                # (Ending with it: a possessive place may open the span, "Iran's Cultural ...".)
+                if p_label == label == "ORG" and acronym and initials(joined).endswith(acronym):
+                    out[-1] = (p_start, end, "ORG")
+                    continue
+        out.append((start, end, label))
+    return out
+
+
+def _joins(token: Token) -> bool:
+    """Whether a token can sit inside a name between two of its parts."""
+    return token.text in {",", "&", "and", "of"} or token.is_title
+
+
+def _apply_honorifics(
+    spans: list[tuple[int, int, str]], names: list[tuple[int, int]]
+) -> list[tuple[int, int, str]]:
+    """Names an honorific introduces ("Seyyed Abbas Araghchi") replace NER's spans inside them.
+
+    A span that started before the name keeps its part before it ("Baku" of "Baku Seyyed Abbas
+    Mousavi"); one that ran past it keeps its part after it.
+    """
+    if not names:
+        return spans
+    out: list[tuple[int, int, str]] = []
+    for start, end, label in spans:
+        overlapping = [(s, e) for s, e in names if s < end and start < e]
+        if not overlapping:
+            out.append((start, end, label))
+            continue
+        first = min(s for s, _ in overlapping)
+        last = max(e for _, e in overlapping)
+        if start < first:
+            out.append((start, first, label))
+        if last < end:
+            out.append((last, end, label))
+    out.extend((s, e, "PERSON") for s, e in names)
+    return sorted(out)
+
+
+def _honorific_names(doc: Doc) -> list[tuple[int, int]]:
+    """Token ranges of "honorific(s) + capitalised name" runs: Ayatollah Seyyed Ali Khamenei."""
+    # Honorifics are rare: find them in the doc's array of lower-case ids (no Token objects,
+    # which would cost more than the rest of this component), then look around each one.
+    hits = numpy.flatnonzero(numpy.isin(doc.to_array(LOWER), _HONORIFIC_IDS))
+    if not len(hits):
+        return []
+    honorific = set(hits.tolist())
+    size = len(doc)
+    found: list[tuple[int, int]] = []
+    for start in sorted(honorific):
+        if start - 1 in honorific or (found and start < found[-1][1]):
+            continue
+        if not doc[start].text[:1].isupper():
+            continue
+        index = start
+        while index in honorific:
+            index += 1
+        name_start = index
+        while index < size and index - name_start < _MAX_NAME_WORDS:
+            token = doc[index]
+            particle = token.lower_ in NAME_PARTICLES and index + 1 < size
+            if not (token.is_title or particle) or token.ent_type_ in _NOT_NAME:
+                break
+            index += 1
+        if index > name_start:
+            found.append((start, index))
+    return found

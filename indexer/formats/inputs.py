@@ -1,0 +1,192 @@
+"""Reading articles from inputs: files, folders and URLs, each format recognised on its own."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from indexer.formats.csv_table import read_csv
+from indexer.formats.detect import (
+    INPUT_SUFFIXES,
+    SNIFF_BYTES,
+    SUFFIX_FORMATS,
+    Format,
+    detect_format,
+)
+from indexer.formats.feeds import read_feed
+from indexer.formats.fetch import Fetched, FetchError, fetch_url, is_url
+from indexer.formats.fields import DEFAULT_FIELDS, FieldMap
+from indexer.formats.html_page import read_html_page
+from indexer.formats.json_records import read_json_document, read_json_lines
+from indexer.formats.records import (
+    Origin,
+    ParsedArticle,
+    ParseError,
+    ParseFailure,
+    Record,
+)
+from indexer.formats.seed_text import parse_seed_text, read_seed_text
+
+__all__ = [
+    "Input",
+    "Origin",
+    "ParseError",
+    "ParseFailure",
+    "ParsedArticle",
+    "ReadOptions",
+    "Record",
+    "count_records",
+    "discover",
+    "parse_seed_text",
+    "read_inputs",
+]
+
+_SUPPORTED = ", ".join(sorted(INPUT_SUFFIXES))
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read inputs: renamed CSV columns or JSON keys, the CSV delimiter, URL timeout."""
+
+    fields: FieldMap = DEFAULT_FIELDS
+    csv_delimiter: str | None = None
+    timeout: float = 30.0
+
+
+@dataclass(frozen=True)
+class Input:
+    """One input to read: a file (by absolute path) or a URL."""
+
+    name: str
+
+    @property
+    def is_url(self) -> bool:
+        """Whether the input is fetched rather than read from disk."""
+        return is_url(self.name)
+
+
+# Called with each input's name and format as it is opened, for the per-input summary.
+OnInput = Callable[[str, str | None], None]
+
+
+def input_name(arg: str | Path) -> str:
+    """The stable name of an input argument: a URL as given, a path made absolute."""
+    text = str(arg)
+    return text if is_url(text) else os.path.abspath(text)
+
+
+def discover(args: Iterable[str | Path]) -> Iterator[Input | ParseFailure]:
+    """Expand files, folders and URLs into inputs in a stable order; name what cannot be read."""
+    for arg in args:
+        name = input_name(arg)
+        if is_url(name):
+            yield Input(name)
+            continue
+        path = Path(name)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
+                # Inside a folder, files of other kinds (READMEs, images) are not inputs.
+                if child.is_file() and not hidden and child.suffix.lower() in INPUT_SUFFIXES:
+                    yield Input(str(child))
+        elif path.is_file():
+            yield Input(name)
+        else:
+            yield ParseFailure(Origin(name), "no such file or folder")
+
+
+def count_records(args: Iterable[str | Path]) -> int:
+    """A quick estimate of the records in the inputs, for the progress bar (URLs count as 0)."""
+    total = 0
+    for item in discover(args):
+        if isinstance(item, ParseFailure) or item.is_url:
+            continue
+        fmt = SUFFIX_FORMATS.get(Path(item.name).suffix.lower())
+        try:
+            with open(item.name, "rb") as handle:
+                if fmt in ("jsonl", "csv", "tsv"):
+                    lines = sum(1 for line in handle if line.strip())
+                    total += lines - (fmt != "jsonl")
+                elif fmt in ("text", "html"):
+                    total += 1
+                else:
+                    data = handle.read()
+                    total += max(data.count(b"<item"), data.count(b"<entry"), 1)
+        except OSError:
+            continue
+    return total
+
+
+def read_inputs(
+    args: Iterable[str | Path],
+    options: ReadOptions = ReadOptions(),
+    *,
+    on_input: OnInput | None = None,
+) -> Iterator[Record]:
+    """Every article in the given files, folders and URLs, and a failure per unreadable record."""
+    for item in discover(args):
+        if isinstance(item, ParseFailure):
+            if on_input is not None:
+                on_input(item.origin.path, None)
+            yield item
+        else:
+            yield from read_input(item, options, on_input=on_input)
+
+
+def read_input(
+    item: Input, options: ReadOptions = ReadOptions(), *, on_input: OnInput | None = None
+) -> Iterator[Record]:
+    """The records of one input, in whichever supported format it turns out to be."""
+    try:
+        if item.is_url:
+            fetched = fetch_url(item.name, timeout=options.timeout)
+            suffix = Path(fetched.url.split("?", 1)[0]).suffix
+            fmt = detect_format(suffix, fetched.data, fetched.content_type)
+            if on_input is not None:
+                on_input(item.name, fmt)
+            yield from _read_bytes(fmt, fetched.data, item.name, options, fetched)
+            return
+        path = Path(item.name)
+        with path.open("rb") as handle:
+            fmt = detect_format(path.suffix, handle.read(SNIFF_BYTES))
+            if on_input is not None:
+                on_input(item.name, fmt)
+            handle.seek(0)
+            if fmt == "jsonl":
+                # Streamed: a corpus file can be far larger than memory should hold.
+                yield from read_json_lines(handle, item.name, options.fields)
+                return
+            data = handle.read()
+        yield from _read_bytes(fmt, data, item.name, options, None)
+    except FetchError as exc:
+        yield ParseFailure(Origin(item.name), str(exc))
+    except OSError as exc:
+        yield ParseFailure(Origin(item.name), f"cannot read file: {exc.strerror or exc}")
+
+
+def _read_bytes(
+    fmt: Format | None, data: bytes, name: str, options: ReadOptions, fetched: Fetched | None
+) -> Iterator[Record]:
+    content_type = fetched.content_type if fetched is not None else None
+    if fmt == "text":
+        yield read_seed_text(data, Origin(name))
+    elif fmt == "jsonl":
+        yield from read_json_lines(data.splitlines(), name, options.fields)
+    elif fmt == "json":
+        yield from read_json_document(data, name, options.fields)
+    elif fmt in ("csv", "tsv"):
+        delimiter = options.csv_delimiter or ("\t" if fmt == "tsv" else ",")
+        yield from read_csv(data, name, options.fields, delimiter=delimiter)
+    elif fmt == "feed":
+        yield from read_feed(data, name, content_type=content_type)
+    elif fmt == "html":
+        yield from read_html_page(data, name, url=fetched.url if fetched is not None else None)
+    elif Path(name).suffix.lower() == ".xml":
+        yield ParseFailure(Origin(name), "XML that is neither an RSS nor an Atom feed")
+    else:
+        yield ParseFailure(
+            Origin(name),
+            f"unsupported file type (expected {_SUPPORTED}, or a feed, page or JSON by content)",
+        )

@@ -1,0 +1,239 @@
+"""The names index: one document per entity, kept in step with the articles' facet fields.
+
+Suggestions offer people, organizations and places from here rather than from every article
+that mentions them (articles/suggest.py says why). The index is derived data. A sync reads every
+facet value with its article count from the articles (a composite aggregation, paged, in term
+order), reads what the names index holds the same way, and writes only the difference: new
+names, changed counts, and deletions of names no article carries any more. A load of a few new
+articles into a large index so touches a few hundred names, not all of them.
+
+The names index records a fingerprint of the articles it was last synced with
+(`articles_fingerprint`), so a load syncs only when the articles changed, and a run cut short
+before or during its sync (the names partly updated) is caught up by the next one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from elasticsearch import Elasticsearch
+
+from articles import (
+    ENTITY_TYPES,
+    EntityType,
+    concrete_index_name,
+    name_id,
+    name_source,
+    names_alias,
+    names_index_body,
+)
+from indexer.load.bulk import BulkItem, bulk_load
+from indexer.load.report import Failure, LoadReport
+from indexer.load.retry import DEFAULT_BACKOFF, Backoff, EngineUnavailableError, with_retries
+
+# Buckets per aggregation page: large pages make few round trips; the buckets are small.
+PAGE_SIZE = 10_000
+# An entity's name and its article count (None: no article carries it any more).
+Count = tuple[str, int]
+Change = tuple[str, int | None]
+
+
+class NamesError(Exception):
+    """Some names could not be written; the next load finishes the sync."""
+
+
+@dataclass(frozen=True)
+class NamesSync:
+    """What a sync did: names written (new or recounted), names deleted, and the time taken."""
+
+    written: int
+    deleted: int
+    seconds: float
+
+    @property
+    def changed(self) -> int:
+        """Names the sync touched."""
+        return self.written + self.deleted
+
+
+def sync_names(
+    client: Elasticsearch, alias: str, *, backoff: Backoff = DEFAULT_BACKOFF
+) -> NamesSync:
+    """Bring the names index of `alias` in step with the articles behind it, creating it first.
+
+    Raises NamesError when some names could not be written, and EngineUnavailableError when the
+    engine stays away; either way the fingerprint is not updated, so the next load syncs again.
+    """
+    started = time.perf_counter()
+    target = ensure_names_index(client, alias)
+    # Taken before reading: anything written meanwhile makes the next load sync again.
+    fingerprint = articles_fingerprint(client, alias)
+    has_articles = bool(fingerprint["indices"])
+    report = LoadReport()
+    written = deleted = 0
+
+    # The names index is read page by page while this sync writes to it. That is safe: each page
+    # starts after the last name read, and what is written is always behind the merge, so no
+    # write can fall in a page yet to be read.
+    def actions() -> Iterator[BulkItem[str]]:
+        nonlocal written, deleted
+        for kind in ENTITY_TYPES:
+            wanted = facet_counts(client, alias, kind, backoff) if has_articles else iter(())
+            stored = stored_counts(client, target, kind, backoff)
+            for name, articles in name_changes(wanted, stored):
+                action: dict[str, Any] = {"_index": target, "_id": name_id(kind, name)}
+                if articles is None:
+                    deleted += 1
+                    yield BulkItem({**action, "_op_type": "delete"}, f"{kind} {name!r}")
+                    continue
+                source = name_source(kind, name, articles)
+                if source["suggest"]["input"]:  # not a name of nothing but control characters
+                    written += 1
+                    yield BulkItem({**action, "_source": source}, f"{kind} {name!r}")
+
+    bulk_load(client, actions(), report=report, backoff=backoff)
+    if report.failures:
+        raise NamesError(
+            f"{report.failed} of {written + deleted} names could not be written to {target}: "
+            f"{report.failures[0]}"
+        )
+    client.indices.refresh(index=target)
+    client.indices.put_mapping(index=target, meta={"articles": fingerprint})
+    return NamesSync(written, deleted, time.perf_counter() - started)
+
+
+def name_changes(wanted: Iterable[Count], stored: Iterable[Count]) -> Iterator[Change]:
+    """What to write so that `stored` becomes `wanted`; both are sorted by name (pure).
+
+    A merge of the two sorted streams, so neither is held in memory: a name only wanted is
+    written, a name with another count is written again, a name only stored is deleted (None).
+    Names compare as Python strings, whose code point order is the engine's UTF-8 byte order.
+    """
+    wants, haves = iter(wanted), iter(stored)
+    want, have = next(wants, None), next(haves, None)
+    while want is not None or have is not None:
+        if have is None or (want is not None and want[0] < have[0]):
+            assert want is not None
+            yield want
+            want = next(wants, None)
+        elif want is None or have[0] < want[0]:
+            yield have[0], None
+            have = next(haves, None)
+        else:
+            if want[1] != have[1]:
+                yield want
+            want, have = next(wants, None), next(haves, None)
+
+
+def facet_counts(
+    client: Elasticsearch, alias: str, kind: EntityType, backoff: Backoff = DEFAULT_BACKOFF
+) -> Iterator[Count]:
+    """Every value of one entity facet behind `alias`, with its article count, in term order."""
+    for key, doc_count in _composite(client, alias, [("name", kind)], None, backoff):
+        yield str(key["name"]), doc_count
+
+
+def stored_counts(
+    client: Elasticsearch, target: str, kind: EntityType, backoff: Backoff = DEFAULT_BACKOFF
+) -> Iterator[Count]:
+    """Every name of `kind` in the names index, with the count it holds, in term order."""
+    sources = [("name", "name"), ("articles", "articles")]
+    for key, _ in _composite(client, target, sources, {"term": {"kind": kind}}, backoff):
+        yield str(key["name"]), int(key["articles"])
+
+
+def ensure_names_index(client: Elasticsearch, alias: str) -> str:
+    """The names alias of `alias`, with an empty versioned index behind it if it had none."""
+    target = names_alias(alias)
+    if not client.indices.exists_alias(name=target):
+        client.indices.create(
+            index=concrete_index_name(target), **names_index_body(), aliases={target: {}}
+        )
+    return target
+
+
+def articles_fingerprint(client: Elasticsearch, alias: str) -> dict[str, Any]:
+    """What changes whenever the articles behind `alias` do, through any indexer command.
+
+    The concrete index (a reindex or rollback moves the alias), the article count (a prune
+    deletes) and the newest `ingested_at` (every added or updated article is stamped with it).
+    """
+    if not client.indices.exists_alias(name=alias):
+        return {"indices": [], "articles": 0, "last_ingested": None}
+    found = client.search(
+        index=alias,
+        size=0,
+        track_total_hits=True,
+        aggs={"last": {"max": {"field": "ingested_at"}}},
+        request_cache=False,
+    )
+    return {
+        "indices": sorted(client.indices.get_alias(name=alias)),
+        "articles": int(found["hits"]["total"]["value"]),
+        "last_ingested": found["aggregations"]["last"].get("value_as_string"),
+    }
+
+
+def names_current(client: Elasticsearch, alias: str) -> bool:
+    """Whether the names index of `alias` was last synced with the articles as they are now."""
+    target = names_alias(alias)
+    if not client.indices.exists_alias(name=target):
+        return False
+    mappings = client.indices.get_mapping(index=target)
+    metas = [(m["mappings"].get("_meta") or {}).get("articles") for m in mappings.values()]
+    return metas == [articles_fingerprint(client, alias)]
+
+
+def update_names(
+    client: Elasticsearch, alias: str, report: LoadReport, *, backoff: Backoff = DEFAULT_BACKOFF
+) -> None:
+    """Sync the suggestions' names index unless it is current; the outcome goes to `report`."""
+    try:
+        if names_current(client, alias):
+            return
+        synced = sync_names(client, alias, backoff=backoff)
+    except EngineUnavailableError as exc:
+        report.aborted = str(exc)
+    except NamesError as exc:
+        report.failures.append(Failure("entity names for suggestions", str(exc)))
+    else:
+        report.names = synced.changed
+        report.names_seconds = synced.seconds
+
+
+def _composite(
+    client: Elasticsearch,
+    index: str,
+    sources: list[tuple[str, str]],
+    query: dict[str, Any] | None,
+    backoff: Backoff,
+) -> Iterator[tuple[dict[str, Any], int]]:
+    """Every bucket of a composite terms aggregation over `sources`, page by page."""
+    after: dict[str, Any] | None = None
+    while True:
+        composite: dict[str, Any] = {
+            "size": PAGE_SIZE,
+            "sources": [{name: {"terms": {"field": field}}} for name, field in sources],
+        }
+        if after is not None:
+            composite["after"] = after
+
+        def page(composite: dict[str, Any] = composite) -> Any:
+            return client.search(
+                index=index,
+                size=0,
+                query=query,
+                aggs={"names": {"composite": composite}},
+                request_cache=False,
+            )
+
+        result = with_retries(page, backoff, what=f"reading names from {index}")["aggregations"]
+        buckets = result["names"]["buckets"]
+        for bucket in buckets:
+            yield bucket["key"], int(bucket["doc_count"])
+        after = result["names"].get("after_key")
+        if not buckets or after is None:
+            return

