@@ -6,12 +6,12 @@ Each function takes the node's NodeConfig, so several nodes are several configs.
 from __future__ import annotations
 
 import contextlib
-import fcntl
+import os
 import shutil
 import signal
+import stat
 import subprocess
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,12 +20,15 @@ from engine.command import node_command
 from engine.config import NodeConfig
 from engine.distribution import fetch
 from engine.errors import EngineError
+from engine.folders import DIR_MODE, ensure_own_dir, locked, new_file, reclaim_dir, write_new_text
 from engine.java import find_java_home
 from engine.messages import note, tail_file
 from engine.plugin import PLUGIN_NAME, ensure_plugin
 from engine.service_user import check_reachable, hand_over, run_as
 
 POLL_INTERVAL = 0.5
+# What the node writes, owned by the service user; the node folder itself stays ours.
+NODE_SUBDIRS = ("data", "logs", "tmp")
 
 
 @dataclass(frozen=True)
@@ -65,9 +68,9 @@ def start(cfg: NodeConfig, timeout: float = 180) -> str:
             )
         note(f"restarting the node at {cfg.url} to load the {PLUGIN_NAME} plugin…")
         stop(cfg)
-    cfg.node_dir.mkdir(parents=True, exist_ok=True)
+    _own_node_dir(cfg)
     # Two starts at once (parallel test workers, `make run` beside pytest) must not both launch.
-    with _exclusive(cfg.node_dir / "start.lock"):
+    with locked(cfg.node_dir / "start.lock"):
         pid = process.node_pid(cfg.pid_file)
         if pid is not None:
             note(f"node pid {pid} is still starting; waiting for it…")
@@ -83,15 +86,18 @@ def start(cfg: NodeConfig, timeout: float = 180) -> str:
     return cfg.url
 
 
-@contextlib.contextmanager
-def _exclusive(lock_path: Path) -> Iterator[None]:
-    """Hold an exclusive flock on lock_path for the duration of the block."""
-    with lock_path.open("a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+def _own_node_dir(cfg: NodeConfig) -> None:
+    """Make the node's folder ours alone: the pid file, console log and lock live in it."""
+    ensure_own_dir(cfg.root)
+    node = cfg.node_dir
+    user, _group = run_as()
+    with contextlib.suppress(FileNotFoundError):
+        st = os.lstat(node)
+        if user is not None and stat.S_ISDIR(st.st_mode) and st.st_uid == user:
+            # An older launcher gave the whole folder to the service user; only its
+            # subfolders are the node's to write.
+            reclaim_dir(node)
+    ensure_own_dir(node)
 
 
 def _launch(cfg: NodeConfig) -> int:
@@ -99,12 +105,14 @@ def _launch(cfg: NodeConfig) -> int:
     dist = cfg.distribution
     es_home = fetch(dist)
     java_home = find_java_home()
-    ensure_plugin(es_home, java_home, version=cfg.version, cache=dist.plugin_cache)
+    ensure_plugin(es_home, java_home, version=cfg.version, cache=ensure_own_dir(dist.plugin_cache))
     user, group = run_as()
     _prepare_node_dir(cfg, es_home, user, group)
     argv, env = node_command(cfg, es_home, java_home)
     note(f"starting Elasticsearch {cfg.version} on {cfg.url} with {java_home.name}…")
-    with cfg.console_log.open("wb") as log:
+    # Written by us (root, on CI) in a folder only we can write to, and created anew: a link
+    # left where the log or the pid file go is replaced, never followed.
+    with new_file(cfg.console_log) as log:
         proc = subprocess.Popen(
             argv,
             env=env,
@@ -120,24 +128,37 @@ def _launch(cfg: NodeConfig) -> int:
             extra_groups=[] if user is not None else None,
         )
     process.adopt(proc)
-    cfg.pid_file.write_text(f"{proc.pid}\n")
+    write_new_text(cfg.pid_file, f"{proc.pid}\n")
     return proc.pid
 
 
 def _prepare_node_dir(cfg: NodeConfig, es_home: Path, user: int | None, group: int | None) -> None:
-    """Create config/data/logs/tmp under the node dir, hand it to the node's user."""
+    """Create config/data/logs/tmp under the node dir and hand those to the node's user."""
     node = cfg.node_dir
-    for sub in ("data", "logs", "tmp"):
-        (node / sub).mkdir(parents=True, exist_ok=True)
+    for sub in NODE_SUBDIRS:
+        _node_subdir(node / sub)
     # A fresh copy on every start: all our settings are -E flags, so the config is disposable,
     # and anything ES wrote into it last time (keystore, certificates) cannot leak into this run.
+    # rmtree works through directory descriptors on Linux, so a link inside is never entered.
     shutil.rmtree(node / "config", ignore_errors=True)
     shutil.copytree(es_home / "config", node / "config")
     if user is None or group is None:
         return
     check_reachable(cfg.root)
     check_reachable(es_home)
-    hand_over(node, user, group)
+    for sub in (*NODE_SUBDIRS, "config"):
+        hand_over(node / sub, user, group)
+
+
+def _node_subdir(path: Path) -> None:
+    """Create a folder the node writes to, or check that the existing one is a real folder."""
+    try:
+        os.mkdir(path, DIR_MODE)
+    except FileExistsError:
+        st = os.lstat(path)
+        if not stat.S_ISDIR(st.st_mode):
+            kind = "a symbolic link" if stat.S_ISLNK(st.st_mode) else "not a folder"
+            raise EngineError(f"{path} is {kind}; refusing to use it (remove it)") from None
 
 
 def _wait_healthy(cfg: NodeConfig, pid: int | None, deadline: float) -> None:

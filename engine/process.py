@@ -12,6 +12,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from engine.folders import read_text_nofollow
+
 # Handles of nodes this process launched, so stop() and the startup wait can reap them.
 _CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
 
@@ -39,10 +41,8 @@ def forget(pid: int) -> None:
 
 def read_pid(pid_file: Path) -> int | None:
     """The pid stored in pid_file, or None if it is missing or garbage."""
-    try:
-        text = pid_file.read_text().strip()
-    except OSError:
-        return None
+    raw = read_text_nofollow(pid_file)
+    text = raw.strip() if raw is not None else ""
     return int(text) if text.isdigit() and int(text) > 0 else None
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
+import stat
 import subprocess
 from pathlib import Path
 
 from engine.errors import EngineError
 
 SERVICE_USER = "esnode"
+# Opens an entry to change its owner: never a link, and never blocking on a FIFO.
+_OPEN_ENTRY = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
 
 
 def run_as() -> tuple[int | None, int | None]:
@@ -64,8 +67,30 @@ def check_reachable(path: Path) -> None:
 
 
 def hand_over(folder: Path, user: int, group: int) -> None:
-    """Give folder and everything in it to the service user."""
-    for dirpath, dirnames, filenames in os.walk(folder):
-        os.chown(dirpath, user, group)
-        for name in dirnames + filenames:
-            os.chown(os.path.join(dirpath, name), user, group, follow_symlinks=False)
+    """Give folder and everything in it to the service user, never through a link.
+
+    The service user can change what is inside while we walk it, so every change of owner goes
+    through a handle opened without following links: a link planted anywhere leads nowhere, and
+    a file with other names elsewhere (a hard link) is left alone.
+    """
+    # fwalk hands over each folder as an open descriptor and never descends into a link.
+    for _path, _dirs, files, dir_fd in os.fwalk(folder):
+        _give(dir_fd, user, group)
+        for name in files:
+            try:
+                fd = os.open(name, _OPEN_ENTRY, dir_fd=dir_fd)
+            except OSError:
+                continue  # a link (ELOOP), or gone already: nothing of ours to hand over
+            try:
+                st = os.fstat(fd)
+                if stat.S_ISREG(st.st_mode) and st.st_nlink == 1:
+                    _give(fd, user, group)
+            finally:
+                os.close(fd)
+
+
+def _give(fd: int, user: int, group: int) -> None:
+    """chown an open file or folder unless it already belongs to user and group."""
+    st = os.fstat(fd)
+    if (st.st_uid, st.st_gid) != (user, group):
+        os.fchown(fd, user, group)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -71,14 +69,6 @@ def test_each_port_gets_its_own_node_directory(tmp_path: Path) -> None:
     assert a.node_dir != b.node_dir
     assert a.es_home == b.es_home == tmp_path / "elasticsearch-9.5.4"
     assert a.pid_file.parent == a.node_dir
-
-
-@pytest.fixture
-def open_tmp() -> Iterator[Path]:
-    """A folder every user may enter (pytest's own tmp_path lives under a private 700 folder)."""
-    with tempfile.TemporaryDirectory(dir="/var/tmp") as name:
-        Path(name).chmod(0o755)  # mkdtemp makes it private
-        yield Path(name)
 
 
 def test_the_cache_stays_in_the_repository_when_the_node_user_can_reach_it(

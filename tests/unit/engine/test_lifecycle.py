@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import threading
 import time
@@ -15,11 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from engine import lifecycle, process
+from engine import distribution, folders, lifecycle, process
 from engine.config import NodeConfig
 from engine.errors import EngineError
 from engine.lifecycle import NodeStatus
-from tests.unit.engine.support import free_port
+from engine.service_user import run_as
+from tests.unit.engine.support import free_port, write_zip
 
 Routes = dict[str, tuple[int, object]]
 
@@ -176,3 +179,105 @@ def test_status_reports_not_running_when_nothing_listens(tmp_path: Path) -> None
 def test_status_line_names_version_cluster_health_and_pid() -> None:
     node = NodeStatus(True, "http://127.0.0.1:9200", 42, "9.5.4", "green")
     assert node.describe() == "running at http://127.0.0.1:9200 version=9.5.4 cluster=green pid=42"
+
+
+# The node's folder and what root writes there, with a stand-in distribution (real files)
+
+
+@pytest.fixture
+def stand_in(open_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[NodeConfig]:
+    """A pinned stand-in distribution whose bin/elasticsearch prints a line and sleeps.
+
+    With a stand-in JDK and no plugin build; any process it launched is killed afterwards.
+    """
+    cfg = NodeConfig(port=free_port(), root=open_tmp / "cache")
+    folders.ensure_own_dir(cfg.root)
+    script = "#!/bin/sh\necho node says hello\nexec sleep 30\n"
+    write_zip(
+        cfg.zip_path,
+        {
+            "elasticsearch-9.5.4/bin/elasticsearch": (script, 0o755),
+            "elasticsearch-9.5.4/config/elasticsearch.yml": ("\n", 0o660),
+        },
+    )
+    monkeypatch.setitem(distribution.PINNED_SHA256, "9.5.4", distribution.file_sha256(cfg.zip_path))
+    java = open_tmp / "jdk" / "bin" / "java"
+    java.parent.mkdir(parents=True)
+    java.write_text("#!/bin/sh\n")
+    java.chmod(0o755)
+    monkeypatch.setenv("ES_JAVA_HOME", str(java.parent.parent))
+    monkeypatch.setattr(lifecycle, "ensure_plugin", lambda *args, **kwargs: None)
+    yield cfg
+    for pid, proc in list(process._CHILDREN.items()):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, signal.SIGKILL)
+        proc.wait()
+        process.forget(pid)
+
+
+def wait_for_text(path: Path, text: str) -> None:
+    """Wait until the file holds text (the stand-in node has started)."""
+    deadline = time.monotonic() + 10
+    while text not in (path.read_text() if path.exists() else ""):
+        assert time.monotonic() < deadline, f"{text!r} never appeared in {path}"
+        time.sleep(0.05)
+
+
+def test_launch_replaces_symlinked_console_log_and_pid_file_without_writing_through_them(
+    stand_in: NodeConfig, open_tmp: Path
+) -> None:
+    cfg = stand_in
+    lifecycle._own_node_dir(cfg)
+    victims = {name: open_tmp / f"victim-{name}" for name in ("console.log", "node.pid")}
+    for name, victim in victims.items():
+        victim.write_text("precious\n")
+        (cfg.node_dir / name).symlink_to(victim)
+    pid = lifecycle._launch(cfg)
+    wait_for_text(cfg.console_log, "node says hello")
+    for victim in victims.values():
+        assert victim.read_text() == "precious\n"
+    assert not cfg.console_log.is_symlink()
+    assert not cfg.pid_file.is_symlink()
+    assert process.read_pid(cfg.pid_file) == pid
+    # The node writes its subfolders; the folder holding what root writes stays root's.
+    assert cfg.node_dir.stat().st_uid == os.geteuid()
+    node_user = run_as()[0]
+    assert (cfg.node_dir / "data").stat().st_uid == (node_user if node_user else os.geteuid())
+
+
+def test_a_node_subfolder_that_is_a_symlink_is_refused(
+    stand_in: NodeConfig, open_tmp: Path
+) -> None:
+    cfg = stand_in
+    lifecycle._own_node_dir(cfg)
+    elsewhere = open_tmp / "elsewhere"
+    elsewhere.mkdir()
+    (cfg.node_dir / "data").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(EngineError, match=r"data is a symbolic link; refusing"):
+        lifecycle._launch(cfg)
+    assert elsewhere.stat().st_uid == os.geteuid()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the service user exists only for root")
+def test_a_node_folder_an_older_launcher_gave_to_the_service_user_is_taken_back(
+    stand_in: NodeConfig, open_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cfg = stand_in
+    user, group = run_as()
+    assert user is not None and group is not None
+    cfg.node_dir.mkdir()
+    victim = open_tmp / "victim"
+    victim.write_text("precious\n")
+    # What the node's user could have left while it owned the folder.
+    (cfg.node_dir / "start.lock").symlink_to(victim)
+    (cfg.node_dir / "console.log").symlink_to(victim)
+    for entry in (cfg.node_dir, cfg.node_dir / "start.lock", cfg.node_dir / "console.log"):
+        os.chown(entry, user, group, follow_symlinks=False)
+    monkeypatch.setattr(lifecycle, "POLL_INTERVAL", 0.05)
+    # The stand-in never answers HTTP, so start gives up; the folder must be root's by then.
+    with pytest.raises(EngineError, match="not healthy in time"):
+        lifecycle.start(cfg, timeout=0.5)
+    st = cfg.node_dir.stat()
+    assert (st.st_uid, stat.S_IMODE(st.st_mode)) == (0, 0o755)
+    assert victim.read_text() == "precious\n"
+    assert victim.stat().st_uid == 0
