@@ -10,12 +10,20 @@ from engine import config
 from engine.config import NodeConfig
 from engine.errors import EngineError
 
+REPO = Path(__file__).resolve().parents[3]
+
 
 def test_config_falls_back_to_defaults_when_the_environment_is_empty() -> None:
     cfg = NodeConfig.from_env({})
     assert (cfg.version, cfg.port, cfg.heap) == ("9.5.4", 9200, "512m")
-    assert cfg.root.parts[-2:] == (".cache", "engine")
+    # Where the default cache lands depends on where the checkout sits (see default_root's
+    # tests below), so it is compared with that rule, not with one location.
+    assert cfg.root == config.default_root()
     assert cfg.root.is_absolute()
+
+
+def test_the_default_cache_is_the_checkouts_own_cache_folder() -> None:
+    assert config.DEFAULT_ROOT == REPO / ".cache" / "engine"
 
 
 def test_config_reads_version_port_heap_and_cache_from_the_environment(tmp_path: Path) -> None:
