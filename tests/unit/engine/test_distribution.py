@@ -84,14 +84,7 @@ def test_fetch_downloads_the_zip_with_maven_when_it_is_missing(
     source = tmp_path / "from-maven.zip"
     write_zip(source, {"elasticsearch-9.5.4/bin/elasticsearch": ("#!/bin/bash\n", 0o755)})
     pin(source)
-    # A stand-in for mvn that copies the zip to -DoutputDirectory, as dependency:copy does.
-    fake_mvn = tmp_path / "mvn"
-    fake_mvn.write_text(
-        "#!/bin/sh\n"
-        'for arg; do case "$arg" in -DoutputDirectory=*) out="${arg#*=}";; esac; done\n'
-        f'cp {source} "$out/elasticsearch-9.5.4.zip"\n'
-    )
-    fake_mvn.chmod(0o755)
+    fake_mvn = fake_mvn_copying(tmp_path, source)
     monkeypatch.setattr(shutil, "which", lambda name: str(fake_mvn) if name == "mvn" else None)
     assert distribution.fetch(cfg.distribution) == cfg.es_home
     assert cfg.zip_path.is_file()
