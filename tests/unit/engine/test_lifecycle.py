@@ -207,8 +207,10 @@ def stand_in(open_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[NodeCo
     java.chmod(0o755)
     monkeypatch.setenv("ES_JAVA_HOME", str(java.parent.parent))
     monkeypatch.setattr(lifecycle, "ensure_plugin", lambda *args, **kwargs: None)
+    # Nodes this test process launched before (the integration tests' node) are not ours to kill.
+    before = set(process._CHILDREN)
     yield cfg
-    for pid, proc in list(process._CHILDREN.items()):
+    for pid, proc in [(pid, p) for pid, p in process._CHILDREN.items() if pid not in before]:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(pid, signal.SIGKILL)
         proc.wait()
