@@ -8,6 +8,7 @@ dependencies are installed.
 - `plugin`: our analysis plugin (sources in `engine/plugin/`), built with Maven and installed
 - `java`: the Java runtime the distribution runs on
 - `service_user`: the unprivileged `esnode` user that root runs the node as
+- `folders`: the engine's folders and the files root writes there, safe from other local users
 - `config`: one node's identity (name, ports, folder), heap and cache, from the environment
 - `command`: the node's command line and environment (pure)
 - `lifecycle`: start, stop and status of a node; `process` its pid and signals; `probe` its HTTP

@@ -82,7 +82,9 @@ def ensure_own_dir(path: Path) -> Path:
     while not os.path.lexists(existing):
         missing.append(existing)
         existing = existing.parent
-    for ancestor in [existing, *existing.parents] if missing else list(path.parents):
+    # The folders above, as they really are: where a link leads is what could be swapped.
+    anchor = Path(os.path.realpath(existing if missing else path.parent))
+    for ancestor in [anchor, *anchor.parents]:
         _check_ancestor(ancestor)
     for folder in reversed(missing):
         try:

@@ -91,6 +91,15 @@ def test_a_folder_under_one_others_can_write_without_the_sticky_bit_is_refused(
     assert not (open_to_all / "cache").exists()
 
 
+def test_the_folders_above_are_checked_where_a_link_really_leads(tmp_path: Path) -> None:
+    open_to_all = tmp_path / "drop"
+    (open_to_all / "real").mkdir(parents=True)
+    open_to_all.chmod(0o777)
+    (tmp_path / "link").symlink_to(open_to_all / "real")
+    with pytest.raises(EngineError, match=r"drop .*could be changed by another user"):
+        folders.ensure_own_dir(tmp_path / "link" / "cache")
+
+
 def test_a_new_file_replaces_a_symlink_and_leaves_its_target_alone(tmp_path: Path) -> None:
     victim = tmp_path / "victim"
     victim.write_text("precious\n")
