@@ -33,8 +33,8 @@ ES_VERSION = "9.5.4"
 # HEAD /, so the Python client's info() fails and ping() is False).
 MAVEN_ARTIFACT = "org.elasticsearch.distribution.integ-test-zip:elasticsearch:{version}:zip"
 
-# SHA-256 of each version's zip, as Maven Central serves it (downloaded with
-# `mvn --strict-checksums`, which checks Maven Central's own .sha1). A new version needs its line.
+# SHA-256 of each version's zip as Maven downloads it from Maven Central (for 9.5.4, two
+# downloads into empty local repositories agreed). A new version needs its line here.
 PINNED_SHA256 = {
     "9.5.4": "d9b0c28e08e499f6510b52ad66ec4bf9cdceab97cc28b3456989b8744b896934",
 }
