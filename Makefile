@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 CORPUS ?=
 export INDEX_ALIAS ?= articles
 
-.PHONY: help setup engine engine-stop engine-status index run serve dev test unit lint fmt bench-load bench-search bench-ingest clean
+.PHONY: help setup chromium engine engine-stop engine-status index run serve dev test unit lint fmt bench-load bench-search bench-ingest clean
 
 help:
 	@echo "make run      set up, start the engine, index seeds/ (+ CORPUS), serve on http://$(HOST):$(PORT)"
@@ -54,7 +54,12 @@ dev: setup
 
 run: index serve
 
-test: setup
+# Debian's chromium for the browser tests: installed through apt when run as root, else a
+# message saying how (the browser tests then skip, or fail with CI=true).
+chromium:
+	bash tests/browser/ensure-chromium.sh
+
+test: setup chromium
 	$(PY) -m pytest --cov --cov-report=term:skip-covered
 
 unit: setup

@@ -6,7 +6,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from engine.launcher import EngineError, NodeConfig, fetch, start, status, stop
+from engine.config import NodeConfig
+from engine.distribution import fetch
+from engine.errors import EngineError
+from engine.lifecycle import start, status, stop
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,7 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         cfg = NodeConfig.from_env()
         if args.command == "fetch":
-            print(fetch(cfg))
+            print(fetch(cfg.distribution))
         elif args.command == "start":
             # The URL alone on stdout, so `ES_URL=$(python -m engine start)` works.
             print(start(cfg, timeout=args.timeout))

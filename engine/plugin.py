@@ -2,7 +2,7 @@
 
 The integ-test-zip distribution ships without the analysis-common module, so the English
 stemming and ASCII folding filters the index mapping wants are provided by this plugin
-(sources in engine/plugin/). Standard library only, like engine.launcher.
+(sources in engine/plugin/). Standard library only, like the rest of the package.
 """
 
 from __future__ import annotations

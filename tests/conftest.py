@@ -50,13 +50,13 @@ def es_url() -> Iterator[str]:
     if _docker_answers():
         from testcontainers.elasticsearch import ElasticSearchContainer
 
-        from engine.launcher import ES_VERSION
+        from engine import ES_VERSION
 
         image = f"docker.elastic.co/elasticsearch/elasticsearch:{ES_VERSION}"
         with ElasticSearchContainer(image, mem_limit="1g") as container:
             yield container.get_url()
         return
-    from engine.launcher import EngineError, NodeConfig, start
+    from engine import EngineError, NodeConfig, start
 
     try:
         yield start(NodeConfig.from_env())

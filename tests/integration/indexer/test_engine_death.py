@@ -16,7 +16,7 @@ import pytest
 from elasticsearch import Elasticsearch
 from elasticsearch.helpers import scan
 
-from engine.launcher import EngineError, NodeConfig, start, stop
+from engine import EngineError, NodeConfig, start, stop
 from tests.support import delete_indices
 
 pytestmark = [pytest.mark.es, pytest.mark.slow]

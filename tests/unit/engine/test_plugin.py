@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from engine import plugin
-from engine.launcher import EngineError, find_java_home
+from engine.errors import EngineError
+from engine.java import find_java_home
 from engine.plugin import (
     DESCRIPTOR_NAME,
     FILTER_NAMES,
