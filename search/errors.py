@@ -6,11 +6,12 @@ import re
 
 from elasticsearch import ApiError, BadRequestError, ConnectionTimeout, NotFoundError
 from elasticsearch import ConnectionError as EsConnectionError
-from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask import Flask, Response, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from search.negotiate import prefers_json
-from search.query import InvalidParam
+from search.models import ErrorDetail, ErrorResponse
+from search.negotiate import json_response, prefers_json
+from search.params import InvalidParam
 
 ENGINE_UNAVAILABLE = "search engine unavailable, try again shortly"
 INDEX_NOT_READY = "the search index is not ready yet, try again shortly"
@@ -50,16 +51,10 @@ def wants_json() -> bool:
     )
 
 
-def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
-    """The JSON body of every error response."""
-    return {"error": {"code": code, "message": message}}
-
-
 def _respond(error: AppError) -> Response | tuple[str, int]:
     if wants_json():
-        response = jsonify(error_body(error.code, error.message))
-        response.status_code = error.status
-        return response
+        body = ErrorResponse(error=ErrorDetail(code=error.code, message=error.message))
+        return json_response(body, error.status)
     html = render_template(
         "error.html", status=error.status, code=error.code, message=error.message
     )

@@ -17,7 +17,7 @@ from indexer.entities import Entities
 from indexer.index import ensure_index
 from indexer.load import bulk_load
 from indexer.names import NamesError, names_current, sync_names
-from search.suggest import run_suggest
+from search.pages import run_suggest
 from tests.support import delete_indices
 
 pytestmark = pytest.mark.es

@@ -11,7 +11,7 @@ from elastic_transport import ApiResponseMeta, HttpHeaders, NodeConfig
 from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
 
-from search.query import SearchParams
+from search.params import SearchParams
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from search.cursor import Cursor
-from search.query import InvalidParam, SearchParams, build_search
+from search.params import InvalidParam, SearchParams
+from search.query import build_search
 
 HIGHLIGHT = {
     "encoder": "html",
@@ -270,9 +271,10 @@ def test_a_cursor_continues_after_the_last_hit_from_the_start_of_the_window() ->
 
 
 def test_a_cursor_from_another_order_is_refused() -> None:
-    params = SearchParams(q="iran", sort="newest", cursor=Cursor("relevance", (1.5, "x")))
+    # Refused as the params are read, so no such search is ever built.
+    cursor = Cursor("relevance", (1.5, "x")).encode()
     with pytest.raises(InvalidParam, match="another order"):
-        build_search(params, "a")
+        SearchParams.parse({"q": "iran", "sort": "newest", "cursor": cursor})
 
 
 def test_a_cursor_may_page_beyond_the_result_window() -> None:
@@ -287,7 +289,7 @@ def test_the_index_alias_is_chosen_per_search() -> None:
 
 def test_a_page_beyond_the_result_window_is_refused_before_anything_is_sent() -> None:
     with pytest.raises(InvalidParam):
-        build_search(SearchParams(page=1001, size=10), "a")
+        SearchParams.parse({"page": 1001, "size": 10})
 
 
 def test_the_typo_tolerant_search_marks_typed_and_corrected_words_not_fuzzy_terms() -> None:

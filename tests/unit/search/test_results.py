@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from search.cursor import Cursor
-from search.query import SORTS, SearchParams
+from search.params import SORTS, SearchParams
 from search.results import FacetValue, PageLink, SearchPage
 from tests.unit.search.stubs import canned
 
@@ -92,7 +92,9 @@ def test_a_selected_value_is_added_even_when_the_response_has_no_aggregations() 
     page = SearchPage.from_response(
         {"took": 1, "hits": {"total": {"value": 0}, "hits": []}}, params
     )
-    assert page.facets["source"] == (FacetValue("Wikinews", 0, True, toggle_args={}),)
+    assert page.facets["source"] == (
+        FacetValue(value="Wikinews", count=0, selected=True, toggle_args={}),
+    )
     assert page.facets["person"] == ()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from search.query import SearchParams
+from search.params import SearchParams
 from search.timeline import base_interval, timeline_from_buckets
 
 
