@@ -13,6 +13,7 @@ from pydantic import Field
 from pydantic.json_schema import SkipJsonSchema
 
 from articles import ENTITY_TYPES
+from search.limits import MAX_BODY_CHARS, MAX_TITLE_CHARS, capped
 from search.mentions import Segment, mark_mentions, mention_links
 from search.models import ApiModel, Args, Day, Entities
 from search.params import filter_args
@@ -37,7 +38,7 @@ class RelatedArticle(ApiModel):
         source: Mapping[str, Any] = hit.get("_source") or {}
         return cls(
             id=str(hit["_id"]),
-            title=str(source.get("title") or ""),
+            title=capped(str(source.get("title") or ""), MAX_TITLE_CHARS),
             published=day(source.get("published")),
             source=str(source["source"]) if source.get("source") else None,
         )
@@ -78,8 +79,8 @@ class StoredArticle(ApiModel):
         source: Mapping[str, Any] = doc.get("_source") or {}
         return cls(
             id=str(doc["_id"]),
-            title=text(source.get("title")) or "",
-            body=text(source.get("body")) or "",
+            title=capped(text(source.get("title")) or "", MAX_TITLE_CHARS),
+            body=capped(text(source.get("body")) or "", MAX_BODY_CHARS),
             url=text(source.get("url")),
             source=text(source.get("source")),
             section=text(source.get("section")),
@@ -117,21 +118,36 @@ class StoredArticle(ApiModel):
         }
 
 
-def build_related(article_id: str) -> dict[str, Any]:
-    """The request for articles like `article_id`: its distinctive words, in title or body."""
+def build_related(article: StoredArticle) -> dict[str, Any]:
+    """The request for articles like `article`: its distinctive words, in title or body.
+
+    The article is given as served (capped), not by id: by id the engine would analyse the
+    whole stored body again on every view, however large.
+    """
+    like = {"doc": {"title": article.title, "body": article.body}}
     return {
         "size": RELATED_SIZE,
         "_source": ["title", "published", "source"],
         "query": {
-            "more_like_this": {
-                "fields": ["title", "body"],
-                "like": [{"_id": article_id}],
-                # Short news items repeat few words; one use is enough to count.
-                "min_term_freq": 1,
-                # A word in a single article says nothing about likeness to another.
-                "min_doc_freq": 2,
-                "max_query_terms": 25,
-                "minimum_should_match": "30%",
+            "bool": {
+                "must": [_more_like_this(like)],
+                # By id the article itself is left out; as a document it must be excluded.
+                "must_not": [{"ids": {"values": [article.id]}}],
             }
         },
+    }
+
+
+def _more_like_this(like: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "more_like_this": {
+            "fields": ["title", "body"],
+            "like": [like],
+            # Short news items repeat few words; one use is enough to count.
+            "min_term_freq": 1,
+            # A word in a single article says nothing about likeness to another.
+            "min_doc_freq": 2,
+            "max_query_terms": 25,
+            "minimum_should_match": "30%",
+        }
     }

@@ -84,7 +84,7 @@ def run_article(client: Elasticsearch, article_id: str, index: str) -> StoredArt
             return None
         raise
     article = StoredArticle.from_doc(doc.body)
-    response = client.search(index=index, body=build_related(article.id)).body
+    response = client.search(index=index, body=build_related(article)).body
     related = tuple(
         RelatedArticle.from_hit(hit) for hit in (response.get("hits") or {}).get("hits") or ()
     )

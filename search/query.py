@@ -22,6 +22,7 @@ from elasticsearch.dsl.query import (
 )
 
 from articles import FACETS
+from search.limits import MAX_HIGHLIGHT_CHARS
 from search.params import SearchParams, Sort
 from search.syntax import FieldFilter, parse_query
 from search.timeline import base_interval
@@ -294,6 +295,9 @@ class ArticleSearch(FacetedSearch[Any]):
             "encoder": "html",
             "pre_tags": ["<mark>"],
             "post_tags": ["</mark>"],
+            # A huge stored field is analysed this far only, instead of failing the search
+            # (the index refuses past 1,000,000) or costing seconds per hit.
+            "max_analyzed_offset": MAX_HIGHLIGHT_CHARS,
         }
         if self.fuzzy:
             # Highlighting fuzzy terms re-analyses every body (tens of times slower): mark the

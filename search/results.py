@@ -17,6 +17,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from articles import ENTITY_TYPES, FACETS
 from search.cursor import cursor_after
+from search.limits import MAX_TITLE_CHARS, capped
 from search.models import ApiModel, Args, Day, Entities, LinkArgs, keyed_by
 from search.params import MAX_RESULT_WINDOW, SearchParams, Sort
 from search.syntax import FieldFilter, corrected_query
@@ -26,6 +27,8 @@ from search.timeline import Timeline, base_interval, timeline_from_buckets
 PAGE_WINDOW = 3
 
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# What cutting escaped, marked-up text can leave at its end: half a tag or half an entity.
+_CUT_MARKUP = re.compile(r"(<[^>]*|&[^;]*)$")
 
 
 class FacetValue(ApiModel):
@@ -65,11 +68,14 @@ class Hit(ApiModel):
         highlight: Mapping[str, Any] = hit.get("highlight") or {}
         return cls(
             id=str(hit["_id"]),
-            title=text(source.get("title")) or "",
+            title=capped(text(source.get("title")) or "", MAX_TITLE_CHARS),
             url=text(source.get("url")),
             source=text(source.get("source")),
             published=day(source.get("published")),
-            highlights={field: strings(highlight.get(field)) for field in ("title", "body")},
+            highlights={
+                field: [capped_markup(f, MAX_TITLE_CHARS) for f in strings(highlight.get(field))]
+                for field in ("title", "body")
+            },
             entities={kind: strings(source.get(kind)) for kind in ENTITY_TYPES},
         )
 
@@ -342,6 +348,17 @@ def buckets(aggs: Mapping[str, Any], name: str) -> Sequence[Mapping[str, Any]]:
     agg: Mapping[str, Any] = aggs.get(name) or {}
     found: Sequence[Mapping[str, Any]] = agg.get("buckets") or ()
     return found
+
+
+def capped_markup(fragment: str, limit: int) -> str:
+    """An escaped fragment with `<mark>` tags cut to about `limit` characters, still well
+    formed: no half tag or entity at the end, and an open mark closed."""
+    if len(fragment) <= limit:
+        return fragment
+    cut = _CUT_MARKUP.sub("", fragment[:limit])
+    if cut.count("<mark>") > cut.count("</mark>"):
+        cut += "</mark>"
+    return cut + "…"
 
 
 def day(value: object) -> str | None:

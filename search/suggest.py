@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from articles import ENTITY_TYPES, EntityType, name_of, names_alias
+from search.limits import MAX_TITLE_CHARS, capped
 from search.models import ApiModel, Args, Day
 from search.params import filter_args
 from search.results import day
@@ -106,7 +107,7 @@ def suggestions_from_response(response: Mapping[str, Any]) -> list[Suggestion]:
             names.append(NameSuggestion(kind=kind, text=name))
     for option in [*_options(suggest, "titles"), *_options(suggest, "titles_fuzzy")]:
         source: Mapping[str, Any] = option.get("_source") or {}
-        title = str(source.get("title") or "")
+        title = capped(str(source.get("title") or ""), MAX_TITLE_CHARS)
         if title and ("title", title.casefold()) not in seen and len(titles) < TITLES:
             seen.add(("title", title.casefold()))
             titles.append(

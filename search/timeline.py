@@ -8,7 +8,7 @@ years, five-year spans or decades until they fit the width of the page.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import MAXYEAR, UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
@@ -75,8 +75,9 @@ def timeline_from_buckets(
     for bucket in buckets:
         count = int(bucket.get("doc_count") or 0)
         if count:
-            day = datetime.fromtimestamp(int(bucket["key"]) / 1000, UTC).date()
-            counts[day] = counts.get(day, 0) + count
+            day = _day_of(bucket["key"])
+            if day is not None:
+                counts[day] = counts.get(day, 0) + count
     if not counts:
         return None
     if base == "month":
@@ -97,7 +98,7 @@ def _by_months(counts: Mapping[date, int], params: SearchParams) -> Timeline:
     bars = []
     for group in range(first // size, last // size + 1):
         start = _month_start(group * size)
-        end = _month_start(group * size + size) - timedelta(days=1)
+        end = _month_end(group * size + size - 1)
         bars.append(_bar(start, end, grouped.get(group, 0), _month_label(name, start, end), params))
     return Timeline(interval=name, bars=tuple(bars))
 
@@ -116,9 +117,11 @@ def _by_days(counts: Mapping[date, int], params: SearchParams) -> Timeline:
     bars = []
     start = group_start(first)
     while start <= last:
-        end = start + timedelta(days=size - 1)
+        end = _plus_days(start, size - 1)
         label = _long(start) if size == 1 else f"Week of {_long(start)}"
         bars.append(_bar(start, end, grouped.get(start, 0), label, params))
+        if end == date.max:
+            break
         start = end + timedelta(days=1)
     return Timeline(interval=name, bars=tuple(bars))
 
@@ -132,8 +135,38 @@ def _bar(start: date, end: date, count: int, label: str, params: SearchParams) -
     )
 
 
+def _day_of(key: object) -> date | None:
+    """The day of a bucket key (epoch milliseconds); None outside the calendar (years 1-9999),
+    where a stored date can still fall: such an article is listed, just not drawn."""
+    try:
+        return datetime.fromtimestamp(int(str(key)) / 1000, UTC).date()
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
 def _month_start(index: int) -> date:
+    """The first day of month `index` (counted from year 0), kept within the calendar: bars
+    of decades or centuries around year 1 or 9999 reach past it."""
+    if index < 12:
+        return date.min
+    if index // 12 > MAXYEAR:
+        return date.max
     return date(index // 12, index % 12 + 1, 1)
+
+
+def _month_end(index: int) -> date:
+    """The last day of month `index`, kept within the calendar."""
+    if (index + 1) // 12 > MAXYEAR:
+        return date.max
+    return max(_month_start(index + 1) - timedelta(days=1), date.min)
+
+
+def _plus_days(day: date, days: int) -> date:
+    """`day` and `days` more, stopping at the calendar's last day."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max
 
 
 def _long(day: date) -> str:

@@ -15,6 +15,8 @@ HIGHLIGHT = {
     "encoder": "html",
     "pre_tags": ["<mark>"],
     "post_tags": ["</mark>"],
+    # A huge stored body is analysed this far only (issue 10), never refused or analysed whole.
+    "max_analyzed_offset": 100_000,
     "fields": {
         "title": {"number_of_fragments": 0, "no_match_size": 512},
         "body": {"fragment_size": 160, "number_of_fragments": 3, "no_match_size": 160},
