@@ -78,10 +78,9 @@ class ErrorResponse(ApiModel):
 
 
 class EngineHealth(ApiModel):
-    """The engine's state."""
+    """The engine's state (never its version: that would tell anyone which flaws to try)."""
 
     cluster_status: Literal["green", "yellow", "red"]
-    version: str | None
     nodes: int = Field(ge=0)
 
 
