@@ -24,9 +24,7 @@ def check_health(client: Elasticsearch, alias: str) -> Health:
     health = client.cluster.health()
     docs = client.count(index=alias)
     return Health(
-        engine=EngineHealth(
-            cluster_status=health["status"], nodes=health["number_of_nodes"]
-        ),
+        engine=EngineHealth(cluster_status=health["status"], nodes=health["number_of_nodes"]),
         index=IndexHealth(alias=alias, docs=docs["count"]),
     )
 
