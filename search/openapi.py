@@ -23,6 +23,7 @@ from search.models import ApiModel, ErrorResponse, Health, Unavailable
 from search.params import (
     DEFAULT_MAX_PAGE_SIZE,
     DEFAULT_PAGE_SIZE,
+    MAX_RESULT_WINDOW,
     MAX_VALUE_LENGTH,
     FacetQuery,
     SearchParams,
@@ -101,36 +102,59 @@ def _parameter(name: str, description: str, schema: dict[str, Any]) -> dict[str,
         parameter["description"] = description
     if schema.get("type") == "array":
         parameter |= {"style": "form", "explode": True}
-    return parameter | {"schema": schema}
+        # One value on the wire is one item: a single value is as good as a list of one.
+        schema = {"anyOf": [schema, schema["items"]]}
+    # An empty value (`?from=`, as a bare HTML form sends) is the same as leaving it out.
+    return parameter | {"schema": {"anyOf": [schema, {"const": ""}]}}
 
 
-def _path(name: str, schema: dict[str, Any], description: str = "") -> dict[str, Any]:
-    parameter: dict[str, Any] = {"name": name, "in": "path", "required": True, "schema": schema}
+def _path(name: str, schema: dict[str, Any], example: str, description: str = "") -> dict[str, Any]:
+    parameter: dict[str, Any] = {"name": name, "in": "path", "required": True}
     if description:
         parameter["description"] = description
-    return parameter
+    return parameter | {"schema": schema, "example": example}
 
 
-def _error(description: str, code: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {
-            "application/json": {
-                "schema": {"$ref": _REF.format(model="ErrorResponse")},
-                "example": {"error": {"code": code, "message": "…"}},
-            }
-        },
+def _error(description: str, code: str, *, page: bool = False) -> dict[str, Any]:
+    """An error answer: the JSON error shape; on a page, its HTML form too (by Accept)."""
+    content: dict[str, Any] = {
+        "application/json": {
+            "schema": {"$ref": _REF.format(model="ErrorResponse")},
+            "example": {"error": {"code": code, "message": "…"}},
+        }
     }
+    if page:
+        content = {"text/html": {"schema": {"type": "string"}}, **content}
+    return {"description": description, "content": content}
+
+
+# Answered by the HTTP server before the app, in its own HTML: gunicorn refuses a request line
+# over 4094 bytes (`make run`); Flask's development server only past 65,536. Parameters at
+# their documented limits can add up to more.
+_URI_TOO_LONG = {
+    "description": "The URL is longer than the server accepts",
+    "content": {"text/html": {"schema": {"type": "string"}}},
+}
 
 
 def _routes() -> dict[str, Route]:
     search = tuple(query_parameters(SearchParams))
     facet = (
-        _path("name", {"type": "string", "enum": list(FACETS)}),
+        _path("name", {"type": "string", "enum": list(FACETS)}, "location"),
         *query_parameters(FacetQuery),
         *query_parameters(SearchParams, words="query"),
     )
-    article_id = (_path("id", {"type": "string"}),)
+    # The seed article's id (seeds/): a page every index built by `make run` has.
+    article_id = (_path("id", {"type": "string"}, "0a4f7763723d062e"),)
+    entity = (
+        _path("type", {"type": "string", "enum": list(ENTITY_TYPES)}, "location"),
+        _path(
+            "name",
+            {"type": "string", "maxLength": MAX_VALUE_LENGTH},
+            "Azerbaijan",
+            "The canonical name, as the facet lists it.",
+        ),
+    )
     return {
         "/api/search": Route(
             "search", "Search articles", SearchPage, "One page of results with facets", search
@@ -191,14 +215,17 @@ def _routes() -> dict[str, Route]:
             "One entity: canonical name, forms seen, articles, company",
             EntityView,
             "The entity",
-            (
-                _path("type", {"type": "string", "enum": list(ENTITY_TYPES)}),
-                _path(
-                    "name",
-                    {"type": "string", "maxLength": MAX_VALUE_LENGTH},
-                    "The canonical name, as the facet lists it.",
-                ),
-            ),
+            entity,
+            errors=("500", "503"),
+            missing="No article is filed under this entity",
+        ),
+        "/entities/{type}/{name}": Route(
+            "entityPage",
+            "An entity's page; its JSON twin is exactly /api/entities/{type}/{name}",
+            EntityView,
+            "The entity page",
+            entity,
+            page=True,
             errors=("500", "503"),
             missing="No article is filed under this entity",
         ),
@@ -238,10 +265,11 @@ def _operation(route: Route) -> dict[str, Any]:
         content = {"text/html": {"schema": {"type": "string"}}, **content}
     responses: dict[str, Any] = {"200": {"description": route.description, "content": content}}
     for status in route.errors:
-        responses[status] = _error(*_ERRORS[status])
+        responses[status] = _error(*_ERRORS[status], page=route.page)
     if route.missing:
-        responses["404"] = _error(route.missing, "not_found")
+        responses["404"] = _error(route.missing, "not_found", page=route.page)
     responses |= route.extra
+    responses["414"] = _URI_TOO_LONG
     operation: dict[str, Any] = {"operationId": route.operation_id, "summary": route.summary}
     if route.parameters:
         operation["parameters"] = copy.deepcopy(list(route.parameters))
@@ -268,7 +296,12 @@ def _document(page_size: int, max_page_size: int) -> dict[str, Any]:
             "description": (
                 "Full-text search over news articles with entity facets. Facet counts are "
                 "disjunctive: values within one facet combine with OR, facets with AND, and each "
-                "facet's counts ignore that facet's own selection."
+                "facet's counts ignore that facet's own selection. Every path answers "
+                "methods other than GET (and HEAD, OPTIONS) with 405 and an Allow header, in the "
+                "JSON error shape under /api/ and /healthz. Rules across parameters, which "
+                "JSON Schema cannot state, are answered with 400: page * size may not exceed "
+                f"{MAX_RESULT_WINDOW} unless a cursor is given; a cursor excludes page and "
+                "must come from a search in the same order; from may not be after to."
             ),
         },
         "paths": paths,

@@ -5,9 +5,10 @@
 (search/openapi.py); their validation errors become InvalidParam, whose message names the
 parameter and the rule, never the visitor's value. No Flask, no I/O.
 
-Reading a query string: unknown keys are ignored, empty values count as absent, control
-characters are dropped, repeatable keys (`person=a&person=b`) keep every value in order, the
-others their first.
+Reading a query string: unknown keys are ignored, empty values count as absent, repeatable keys
+(`person=a&person=b`) keep every value in order, the others their first. Limits apply to what
+was sent; free text (words, facet values) is then cleaned of control characters and surrounding
+spaces, and a value left blank counts as absent. Everything else must be exactly valid.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import re
 from collections.abc import Mapping
 from datetime import date
 from functools import cached_property
-from typing import Annotated, Any, Literal, Protocol, Self, get_args
+from typing import Annotated, Any, Literal, Protocol, Self, cast, get_args
 
 from pydantic import (
     AfterValidator,
@@ -34,7 +35,7 @@ from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from articles import FACETS
-from search.cursor import MAX_CURSOR_LENGTH, Cursor, CursorError
+from search.cursor import CURSOR_PATTERN, MAX_CURSOR_LENGTH, Cursor, CursorError
 from search.models import Args
 from search.syntax import ParsedQuery, parse_query
 
@@ -119,17 +120,19 @@ def clean_text(value: str) -> str:
 
 
 def first(args: QueryArgs, key: str) -> str:
-    """The first value of `key`, cleaned; "" when absent."""
+    """The first value of `key` as sent; "" when absent."""
     values = args.getlist(key)
-    return clean_text(values[0]) if values else ""
+    return values[0] if values else ""
 
 
-def every(args: QueryArgs, key: str) -> tuple[str, ...]:
-    """Every value of a repeatable `key`, cleaned, without blanks and repeats, in order."""
-    values = args.getlist(key)
-    if not values:
-        return ()
+def _distinct(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Values cleaned, without blanks and repeats, in order."""
     return tuple(dict.fromkeys(v for v in map(clean_text, values) if v))
+
+
+def _selected(filters: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """Only the facets with a value left."""
+    return {name: values for name, values in filters.items() if values}
 
 
 def _positive_int(value: object) -> object:
@@ -182,6 +185,13 @@ FacetName = Annotated[
 FacetValues = Annotated[
     tuple[Annotated[str, Field(max_length=MAX_VALUE_LENGTH)], ...],
     Field(max_length=MAX_VALUES_PER_FACET),
+    AfterValidator(_distinct),
+]
+# Words as typed, limited as sent, then cleaned.
+Text = Annotated[str, AfterValidator(clean_text)]
+# An empty `expand=` is ignored like any empty value; the schema admits it so.
+ExpandName = Annotated[
+    str, AfterValidator(_known_facet), WithJsonSchema({"type": "string", "enum": [*FACETS, ""]})
 ]
 IsoDate = Annotated[date | None, BeforeValidator(_iso_date)]
 PositiveInt = Annotated[int, BeforeValidator(_positive_int)]
@@ -206,7 +216,7 @@ class ParamsModel(BaseModel):
 class SearchParams(ParamsModel):
     """A validated search request: what the URL says, and nothing else."""
 
-    q: str = Field(
+    q: Text = Field(
         "",
         max_length=MAX_QUERY_LENGTH,
         description=(
@@ -220,7 +230,7 @@ class SearchParams(ParamsModel):
     )
     # Selected values per facet name; only facets with at least one value are present. In the
     # URL each facet is its own repeatable key (`location=Iran&location=Armenia`).
-    filters: dict[FacetName, FacetValues] = Field(
+    filters: Annotated[dict[FacetName, FacetValues], AfterValidator(_selected)] = Field(
         default_factory=dict, description="Keep articles with this {name}; repeat for OR."
     )
     date_from: IsoDate = Field(None, alias="from", description="First publication day, inclusive.")
@@ -242,19 +252,22 @@ class SearchParams(ParamsModel):
         description="Hits per page (the server sets the default and maximum).",
     )
     # Facets shown with more values than usual.
-    expand: tuple[FacetName, ...] = Field(
+    expand: tuple[ExpandName, ...] = Field(
         (), description="A facet to list with more values (up to 50); repeatable."
     )
     # Continue after the last hit of a previous page (API paging beyond the result window).
     cursor: Annotated[
         Cursor | None,
         PlainValidator(_read_cursor),
-        WithJsonSchema({"type": "string", "maxLength": MAX_CURSOR_LENGTH}),
+        WithJsonSchema(
+            {"type": "string", "maxLength": MAX_CURSOR_LENGTH, "pattern": CURSOR_PATTERN}
+        ),
     ] = Field(
         None,
         description=(
             "The next_cursor of a previous answer: the page after it, at any depth "
-            "(search_after). Send the same other parameters; not with page."
+            "(search_after), in the order it was made in (sort is then ignored). Send the "
+            "same other parameters; not with page."
         ),
     )
     # Known so `to_args` can leave `size` out of URLs when it is the default.
@@ -267,10 +280,6 @@ class SearchParams(ParamsModel):
         if self.cursor is not None:
             if self.page != 1:
                 raise PydanticCustomError("cursor_page", "page and cursor cannot be used together")
-            if self.cursor.sort != self.effective_sort:
-                raise PydanticCustomError(
-                    "cursor_sort", "cursor belongs to a search in another order"
-                )
         elif self.page * self.size > MAX_RESULT_WINDOW:
             raise PydanticCustomError("result_window", WINDOW_MESSAGE)
         return self
@@ -288,8 +297,8 @@ class SearchParams(ParamsModel):
         for key in _SCALARS:
             if value := first(args, key):
                 raw[key] = value
-        raw["filters"] = {name: values for name in FACETS if (values := every(args, name))}
-        if expand := every(args, "expand"):
+        raw["filters"] = {name: tuple(values) for name in FACETS if (values := args.getlist(name))}
+        if expand := tuple(dict.fromkeys(name for name in args.getlist("expand") if name)):
             raw["expand"] = expand
         return cls.parse(raw, max_size=max_size)
 
@@ -305,7 +314,10 @@ class SearchParams(ParamsModel):
 
     @property
     def effective_sort(self) -> Sort:
-        """The sort applied: without words to rank by, "relevance" lists the newest first."""
+        """The sort applied: a cursor's own; without words to rank by, "relevance" lists the
+        newest first."""
+        if self.cursor is not None:
+            return cast("Sort", self.cursor.sort)
         if self.sort == "relevance" and not self.parsed.has_text:
             return "newest"
         return self.sort
@@ -449,7 +461,7 @@ class FacetQuery(ParamsModel):
     """Which facet, the text to find in its values, and the search whose counts apply."""
 
     facet: SkipJsonSchema[FacetName]
-    text: str = Field(
+    text: Text = Field(
         "",
         alias="q",
         max_length=MAX_VALUE_LENGTH,
@@ -483,7 +495,7 @@ class FacetQuery(ParamsModel):
 class SuggestParams(ParamsModel):
     """What has been typed so far, for search-as-you-type."""
 
-    q: str = Field(
+    q: Text = Field(
         "",
         max_length=MAX_PREFIX_LENGTH,
         description="The text typed so far; matched at the start of words.",

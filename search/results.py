@@ -16,7 +16,7 @@ from pydantic import Field, model_serializer
 from pydantic.json_schema import SkipJsonSchema
 
 from articles import ENTITY_TYPES, FACETS
-from search.cursor import cursor_after
+from search.cursor import CursorError, cursor_after
 from search.limits import MAX_TITLE_CHARS, capped
 from search.models import ApiModel, Args, Day, Entities, LinkArgs, keyed_by
 from search.params import MAX_RESULT_WINDOW, SearchParams, Sort
@@ -287,7 +287,10 @@ def _next_cursor(
         return None
     if params.cursor is None and params.offset + len(hits) >= total:
         return None
-    return cursor_after(sort, list(last_sort))
+    try:
+        return cursor_after(sort, list(last_sort))
+    except CursorError:
+        return None  # sort values no cursor can hold (the engine never gives them here)
 
 
 def _facet_values(

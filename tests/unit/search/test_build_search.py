@@ -272,11 +272,13 @@ def test_a_cursor_continues_after_the_last_hit_from_the_start_of_the_window() ->
     assert (body.get("from", 0), body["size"], body["search_after"]) == (0, 10, [1.5, "doc-9"])
 
 
-def test_a_cursor_from_another_order_is_refused() -> None:
-    # Refused as the params are read, so no such search is ever built.
+def test_a_cursor_continues_in_its_own_order() -> None:
+    # Issue 10: every cursor of the published form is accepted; it carries its order, which
+    # then applies whatever `sort` says (a cursor from another order used to be a 400).
     cursor = Cursor("relevance", (1.5, "x")).encode()
-    with pytest.raises(InvalidParam, match="another order"):
-        SearchParams.parse({"q": "iran", "sort": "newest", "cursor": cursor})
+    params = SearchParams.parse({"q": "iran", "sort": "newest", "cursor": cursor})
+    assert params.effective_sort == "relevance"
+    assert build_search(params, "a").to_dict()["sort"] == RELEVANCE
 
 
 def test_a_cursor_may_page_beyond_the_result_window() -> None:
