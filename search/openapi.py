@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pydantic import BaseModel
@@ -155,7 +155,7 @@ def _routes() -> dict[str, Route]:
             "The canonical name, as the facet lists it.",
         ),
     )
-    return {
+    api = {
         "/api/search": Route(
             "search", "Search articles", SearchPage, "One page of results with facets", search
         ),
@@ -173,33 +173,6 @@ def _routes() -> dict[str, Route]:
             "Matching values, most frequent first",
             facet,
             missing="No facet with this name",
-        ),
-        "/": Route(
-            "searchPage",
-            "The search page; its JSON twin is exactly /api/search",
-            SearchPage,
-            "The search page",
-            search,
-            page=True,
-        ),
-        "/facets/{name}": Route(
-            "facetPage",
-            "A facet's values page; its JSON twin is exactly /api/facets/{name}",
-            FacetValues,
-            "The values page",
-            facet,
-            page=True,
-            missing="No facet with this name",
-        ),
-        "/articles/{id}": Route(
-            "articlePage",
-            "An article page; its JSON twin is exactly /api/articles/{id}",
-            StoredArticle,
-            "The article page",
-            article_id,
-            page=True,
-            errors=("500", "503"),
-            missing="No article with this id",
         ),
         "/api/articles/{id}": Route(
             "getArticle",
@@ -219,16 +192,30 @@ def _routes() -> dict[str, Route]:
             errors=("500", "503"),
             missing="No article is filed under this entity",
         ),
-        "/entities/{type}/{name}": Route(
+    }
+    # Each page's JSON twin (`Accept: application/json`) is exactly its API route's answer.
+    pages = {
+        "/": ("searchPage", "The search page", "/api/search"),
+        "/facets/{name}": ("facetPage", "A facet's values page", "/api/facets/{name}"),
+        "/articles/{id}": ("articlePage", "An article page", "/api/articles/{id}"),
+        "/entities/{type}/{name}": (
             "entityPage",
-            "An entity's page; its JSON twin is exactly /api/entities/{type}/{name}",
-            EntityView,
-            "The entity page",
-            entity,
-            page=True,
-            errors=("500", "503"),
-            missing="No article is filed under this entity",
+            "An entity's page",
+            "/api/entities/{type}/{name}",
         ),
+    }
+    return {
+        **api,
+        **{
+            path: replace(
+                api[twin],
+                operation_id=operation_id,
+                summary=f"{title}; its JSON twin is exactly {twin}",
+                description=title,
+                page=True,
+            )
+            for path, (operation_id, title, twin) in pages.items()
+        },
         "/api/openapi.json": Route(
             "openapi",
             "This description",

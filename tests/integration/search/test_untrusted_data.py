@@ -53,23 +53,27 @@ def doc(article_id: str, title: str, body: str, published: str | None) -> dict[s
 def odd_alias(es: Elasticsearch) -> Iterator[str]:
     alias = f"test-articles-odd-{int(time.time() * 1000)}"
     es.indices.create(index=concrete_index_name(alias), **index_body(), aliases={alias: {}})
-    client = es.options(request_timeout=120)
-    for article_id, published in ODD_DATES.items():
-        body = "Armenia placeholder text."
+    try:
+        client = es.options(request_timeout=120)
+        for article_id, published in ODD_DATES.items():
+            body = "Armenia placeholder text."
+            client.index(
+                index=alias, id=article_id, document=doc(article_id, "Placeholder", body, published)
+            )
         client.index(
-            index=alias, id=article_id, document=doc(article_id, "Placeholder", body, published)
+            index=alias,
+            id="normal",
+            document=doc("normal", "Armenia today", "Armenia news.", "2020-11-05T00:00:00"),
         )
-    client.index(
-        index=alias,
-        id="normal",
-        document=doc("normal", "Armenia today", "Armenia news.", "2020-11-05T00:00:00"),
-    )
-    client.index(
-        index=alias, id=HUGE_ID, document=doc(HUGE_ID, HUGE_TITLE, HUGE_BODY, "2020-11-06T00:00:00")
-    )
-    client.indices.refresh(index=alias)
-    yield alias
-    delete_indices(es, alias)
+        client.index(
+            index=alias,
+            id=HUGE_ID,
+            document=doc(HUGE_ID, HUGE_TITLE, HUGE_BODY, "2020-11-06T00:00:00"),
+        )
+        client.indices.refresh(index=alias)
+        yield alias
+    finally:
+        delete_indices(es, alias)
 
 
 @pytest.fixture
