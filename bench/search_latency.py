@@ -45,7 +45,8 @@ from articles import (  # noqa: E402
     suggest_entries,
 )
 from indexer.index.names import names_current, sync_names  # noqa: E402
-from search.query import SearchParams, build_search, typo_retry  # noqa: E402
+from search.params import SearchParams  # noqa: E402
+from search.query import build_search, build_typo_retry  # noqa: E402
 from search.results import SearchPage  # noqa: E402
 from search.suggest import build_suggest, suggest_indices  # noqa: E402
 
@@ -221,7 +222,9 @@ def direct_search(timer: Timer, query: dict[str, Any]) -> float:
     """The engine requests /api/search makes for `query`: the search, and the typo retry."""
     params = SearchParams.from_args(_Args(query))
     elapsed, answer = timer.es(build_search(params, timer.alias).to_dict())
-    retry = typo_retry(params, timer.alias, SearchPage.from_response(answer, params))
+    first = SearchPage.from_response(answer, params)
+    did_you_mean = first.did_you_mean.q if first.did_you_mean else None
+    retry = build_typo_retry(params, timer.alias, first.matched, did_you_mean)
     if retry is not None:
         more, _ = timer.es(retry.to_dict())
         elapsed += more

@@ -13,6 +13,7 @@ from flask import Flask
 from search import api, config, es, health, ui
 from search.config import Settings
 from search.errors import register_error_handlers
+from search.security import register_security_headers
 
 
 def create_app(settings: Settings | None = None, *, client: Elasticsearch | None = None) -> Flask:
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None, *, client: Elasticsearch | None
     app.register_blueprint(ui.bp)
     app.register_blueprint(health.bp)
     register_error_handlers(app)
+    register_security_headers(app)
     return app
 
 

@@ -1,48 +1,50 @@
-"""The JSON API: search, suggestions, facet values, articles and the OpenAPI description."""
+"""The JSON API: search, suggestions, facet values, articles, entities and the OpenAPI document."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, Response, jsonify
 from flask.typing import ResponseReturnValue
 
 from search import pages
-from search.entity import entity_page
+from search.config import get_settings
+from search.negotiate import json_response
 from search.openapi import openapi_spec
 
 bp = Blueprint("api", __name__)
 
 
 @bp.get("/search")
-def search() -> ResponseReturnValue:
+def search() -> Response:
     """Search articles; the query string is the whole request (see the OpenAPI description)."""
-    return jsonify(pages.search_page().to_dict())
+    return json_response(pages.search_page())
 
 
 @bp.get("/suggest")
-def suggest() -> ResponseReturnValue:
+def suggest() -> Response:
     """Entity names and article titles for what has been typed so far."""
-    return jsonify(pages.suggest_payload(*pages.suggestions()))
+    return json_response(pages.suggest_page())
 
 
 @bp.get("/facets/<name>")
-def facet_values(name: str) -> ResponseReturnValue:
+def facet_values(name: str) -> Response:
     """Values of one facet containing a word starting with `q`, counted under the search."""
-    return jsonify(pages.facet_payload(*pages.facet_page(name)))
+    return json_response(pages.facet_page(name))
 
 
 @bp.get("/articles/<path:article_id>")
-def article(article_id: str) -> ResponseReturnValue:
+def article(article_id: str) -> Response:
     """One stored article, body, entities and related articles included."""
-    return jsonify(pages.article_page(article_id).to_dict())
+    return json_response(pages.article_page(article_id))
 
 
 @bp.get("/entities/<kind>/<path:name>")
-def entity(kind: str, name: str) -> ResponseReturnValue:
-    """One entity: canonical name, aliases seen, article count, unusually frequent company."""
-    return jsonify(entity_page(kind, name).to_dict())
+def entity(kind: str, name: str) -> Response:
+    """One entity: canonical name, the forms it was seen under, article count, company."""
+    return json_response(pages.entity_page(kind, name))
 
 
 @bp.get("/openapi.json")
 def openapi() -> ResponseReturnValue:
     """The OpenAPI 3.1 description of this service."""
-    return jsonify(openapi_spec())
+    settings = get_settings()
+    return jsonify(openapi_spec(settings.page_size, settings.max_page_size))

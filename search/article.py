@@ -1,40 +1,47 @@
-"""One stored article, fetched by id for the article page and `/api/articles/<id>`."""
+"""One stored article: the request for articles like it, and its shape for the page and API (pure).
+
+Fetching both is search/pages.py's job.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from typing import Any
 
-from elasticsearch import Elasticsearch, NotFoundError
+from pydantic import Field
+from pydantic.json_schema import SkipJsonSchema
 
 from articles import ENTITY_TYPES
+from search.limits import MAX_BODY_CHARS, MAX_TITLE_CHARS, capped
 from search.mentions import Segment, mark_mentions, mention_links
-from search.query import SearchParams
-from search.results import day
+from search.models import ApiModel, Args, Day, Entities
+from search.params import filter_args
+from search.results import day, strings, text
 
 # Elasticsearch refuses ids longer than 512 bytes; such an id can only be "not found".
 MAX_ID_BYTES = 512
 RELATED_SIZE = 5
 
 
-@dataclass(frozen=True)
-class Related:
+class RelatedArticle(ApiModel):
     """An article like this one (more_like_this), for the list under it."""
 
     id: str
     title: str
-    published: str | None
+    published: Day
     source: str | None
 
-    def to_dict(self) -> dict[str, Any]:
-        """The API form."""
-        return {
-            "id": self.id,
-            "title": self.title,
-            "published": self.published,
-            "source": self.source,
-        }
+    @classmethod
+    def from_hit(cls, hit: Mapping[str, Any]) -> RelatedArticle:
+        """One hit of the request built by `build_related`."""
+        source: Mapping[str, Any] = hit.get("_source") or {}
+        return cls(
+            id=str(hit["_id"]),
+            title=capped(str(source.get("title") or ""), MAX_TITLE_CHARS),
+            published=day(source.get("published")),
+            source=str(source["source"]) if source.get("source") else None,
+        )
 
 
 @dataclass(frozen=True)
@@ -42,11 +49,10 @@ class EntityLink:
     """An entity name with the URL parameters of a search filtered on it."""
 
     value: str
-    search_args: dict[str, list[str]]
+    search_args: Args
 
 
-@dataclass(frozen=True)
-class StoredArticle:
+class StoredArticle(ApiModel):
     """An article as stored, body included."""
 
     id: str
@@ -55,41 +61,36 @@ class StoredArticle:
     url: str | None
     source: str | None
     section: str | None
-    published: str | None
+    published: Day
     language: str | None
     categories: tuple[str, ...]
-    entities: Mapping[str, tuple[str, ...]]
+    entities: Entities
+    related: tuple[RelatedArticle, ...] = Field(
+        (), description="Articles most like this one (more_like_this)"
+    )
     # Surface forms of each kind as written in the text ("Khamenei" for "Ali Khamenei").
-    mentions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    related: tuple[Related, ...] = ()
+    mentions: SkipJsonSchema[dict[str, tuple[str, ...]]] = Field(
+        default_factory=dict, exclude=True, repr=False
+    )
 
     @classmethod
     def from_doc(cls, doc: Mapping[str, Any]) -> StoredArticle:
         """An article from the JSON of a `get` (its `_id` and `_source`)."""
         source: Mapping[str, Any] = doc.get("_source") or {}
-
-        def text(name: str) -> str | None:
-            value = source.get(name)
-            return None if value is None else str(value)
-
-        def strings(name: str) -> tuple[str, ...]:
-            value = source.get(name)
-            if value is None:
-                return ()
-            return tuple(str(v) for v in value) if isinstance(value, list) else (str(value),)
-
         return cls(
             id=str(doc["_id"]),
-            title=text("title") or "",
-            body=text("body") or "",
-            url=text("url"),
-            source=text("source"),
-            section=text("section"),
+            title=capped(text(source.get("title")) or "", MAX_TITLE_CHARS),
+            body=capped(text(source.get("body")) or "", MAX_BODY_CHARS),
+            url=text(source.get("url")),
+            source=text(source.get("source")),
+            section=text(source.get("section")),
             published=day(source.get("published")),
-            language=text("language"),
-            categories=strings("categories"),
-            entities={kind: strings(kind) for kind in ENTITY_TYPES},
-            mentions={kind: strings(f"{kind}_mentions") for kind in ENTITY_TYPES},
+            language=text(source.get("language")),
+            categories=tuple(strings(source.get("categories"))),
+            entities={kind: strings(source.get(kind)) for kind in ENTITY_TYPES},
+            mentions={
+                kind: tuple(strings(source.get(f"{kind}_mentions"))) for kind in ENTITY_TYPES
+            },
         )
 
     @property
@@ -112,78 +113,41 @@ class StoredArticle:
     def entity_links(self) -> dict[str, list[EntityLink]]:
         """Each entity with the arguments of a search filtered on it, per entity type."""
         return {
-            kind: [EntityLink(name, SearchParams().toggled(kind, name).to_args()) for name in names]
+            kind: [EntityLink(name, filter_args(kind, name)) for name in names]
             for kind, names in self.entities.items()
         }
 
-    def to_dict(self) -> dict[str, Any]:
-        """The API form of `/api/articles/<id>`."""
-        return {
-            "id": self.id,
-            "title": self.title,
-            "body": self.body,
-            "url": self.url,
-            "source": self.source,
-            "section": self.section,
-            "published": self.published,
-            "language": self.language,
-            "categories": list(self.categories),
-            "entities": {kind: list(names) for kind, names in self.entities.items()},
-            "related": [related.to_dict() for related in self.related],
-        }
 
+def build_related(article: StoredArticle) -> dict[str, Any]:
+    """The request for articles like `article`: its distinctive words, in title or body.
 
-def fetch_article(client: Elasticsearch, article_id: str, index: str) -> StoredArticle | None:
-    """The article stored under `article_id`, None if there is none.
-
-    A missing *index* still raises NotFoundError: that is an engine problem, not a 404.
+    The article is given as served (capped), not by id: by id the engine would analyse the
+    whole stored body again on every view, however large.
     """
-    if not article_id or len(article_id.encode("utf-8")) > MAX_ID_BYTES:
-        return None
-    try:
-        # The suggestion inputs are for the suggester only, and bulky.
-        doc = client.get(index=index, id=article_id, source_excludes=["suggest"])
-    except NotFoundError as exc:
-        # A missing document answers `{"found": false, ...}`; a missing index answers an error.
-        if isinstance(exc.body, Mapping) and exc.body.get("found") is False:
-            return None
-        raise
-    article = StoredArticle.from_doc(doc.body)
-    return replace(article, related=find_related(client, article.id, index))
-
-
-def related_search(article_id: str) -> dict[str, Any]:
-    """The request for articles like `article_id`: its distinctive words, in title or body."""
+    like = {"doc": {"title": article.title, "body": article.body}}
     return {
         "size": RELATED_SIZE,
         "_source": ["title", "published", "source"],
         "query": {
-            "more_like_this": {
-                "fields": ["title", "body"],
-                "like": [{"_id": article_id}],
-                # Short news items repeat few words; one use is enough to count.
-                "min_term_freq": 1,
-                # A word in a single article says nothing about likeness to another.
-                "min_doc_freq": 2,
-                "max_query_terms": 25,
-                "minimum_should_match": "30%",
+            "bool": {
+                "must": [_more_like_this(like)],
+                # By id the article itself is left out; as a document it must be excluded.
+                "must_not": [{"ids": {"values": [article.id]}}],
             }
         },
     }
 
 
-def find_related(client: Elasticsearch, article_id: str, index: str) -> tuple[Related, ...]:
-    """Up to RELATED_SIZE articles most like `article_id` (never itself)."""
-    response = client.search(index=index, body=related_search(article_id)).body
-    related = []
-    for hit in (response.get("hits") or {}).get("hits") or ():
-        source: Mapping[str, Any] = hit.get("_source") or {}
-        related.append(
-            Related(
-                id=str(hit["_id"]),
-                title=str(source.get("title") or ""),
-                published=day(source.get("published")),
-                source=str(source["source"]) if source.get("source") else None,
-            )
-        )
-    return tuple(related)
+def _more_like_this(like: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "more_like_this": {
+            "fields": ["title", "body"],
+            "like": [like],
+            # Short news items repeat few words; one use is enough to count.
+            "min_term_freq": 1,
+            # A word in a single article says nothing about likeness to another.
+            "min_doc_freq": 2,
+            "max_query_terms": 25,
+            "minimum_should_match": "30%",
+        }
+    }

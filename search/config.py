@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app
 
 from articles import INDEX_ALIAS
-from search.query import MAX_RESULT_WINDOW
+from search.params import MAX_RESULT_WINDOW
 
 
 class SettingsError(ValueError):

@@ -1,21 +1,21 @@
-"""One entity's page: its canonical name, the forms it was seen under, and its company.
+"""One entity's page: its canonical name, the forms it was seen under, and its company (pure).
 
-`entity_request` builds the Elasticsearch request (pure); `EntityView.from_response` shapes the
-answer (pure); `run_entity` is the only function here that does I/O.
+`build_entity` builds the Elasticsearch request; `EntityView.from_response` shapes the answer.
+Sending it is search/pages.py's job.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import Annotated, Any, cast
 
-from articles import ENTITY_FORM_SEP, ENTITY_TYPES
-from search.query import MAX_VALUE_LENGTH, SearchParams
+from pydantic import Field
 
-if TYPE_CHECKING:
-    from elasticsearch import Elasticsearch
+from articles import ENTITY_FORM_SEP, ENTITY_TYPES, EntityType
+from search.models import ApiModel, Args, keyed_by
+from search.params import filter_args
+from search.query import lucene_regex_escape
+from search.results import buckets
 
 # Forms listed per entity; a person rarely has more, and the tail is typos.
 MAX_FORMS = 30
@@ -23,8 +23,6 @@ MAX_FORMS = 30
 RELATED_SIZE = 8
 # A co-occurrence seen in a single article says nothing about the entity.
 RELATED_MIN_ARTICLES = 2
-# Characters with a meaning in Lucene's regular expressions (the terms `include` syntax).
-_REGEX_SPECIAL = re.compile(r'([.?+*|{}\[\]()"\\#@&<>~])')
 
 
 class UnknownEntityType(ValueError):
@@ -34,10 +32,10 @@ class UnknownEntityType(ValueError):
 def forms_pattern(kind: str, name: str) -> str:
     """The `include` pattern matching every `entity_forms` value of entity (kind, name)."""
     prefix = f"{kind}{ENTITY_FORM_SEP}{name}{ENTITY_FORM_SEP}"
-    return _REGEX_SPECIAL.sub(r"\\\1", prefix) + ".*"
+    return lucene_regex_escape(prefix) + ".*"
 
 
-def entity_request(kind: str, name: str) -> dict[str, Any]:
+def build_entity(kind: str, name: str) -> dict[str, Any]:
     """The request for one entity's page: its articles' count, its forms, its company.
 
     Company is `significant_terms` per entity type: the values that are more common in this
@@ -73,102 +71,72 @@ def entity_request(kind: str, name: str) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class Form:
+class Form(ApiModel):
     """A form the text used for the entity, and in how many articles."""
 
     form: str
-    articles: int
+    articles: int = Field(ge=1)
 
 
-@dataclass(frozen=True)
-class Related:
+class RelatedEntity(ApiModel):
     """An entity that co-occurs with this one unusually often."""
 
-    type: str
     name: str
-    articles: int
+    articles: int = Field(ge=1)
+    # Significance, rounded: more digits only say the same thing longer.
     score: float
 
-    def to_dict(self) -> dict[str, Any]:
-        """The API form."""
-        return {"name": self.name, "articles": self.articles, "score": round(self.score, 4)}
 
+class EntityView(ApiModel):
+    """What the entity page shows: `/api/entities/<type>/<name>`."""
 
-@dataclass(frozen=True)
-class EntityView:
-    """What the entity page shows."""
-
-    type: str
+    type: EntityType
     name: str
-    articles: int
-    forms: tuple[Form, ...]
-    related: Mapping[str, tuple[Related, ...]]
+    articles: int = Field(ge=1)
+    forms: tuple[Form, ...] = Field(
+        description="Forms the articles used for it, most frequent first"
+    )
+    related: Annotated[
+        dict[str, tuple[RelatedEntity, ...]],
+        keyed_by(
+            ENTITY_TYPES,
+            description=(
+                "Per type, entities unusually frequent in its articles "
+                "(significant terms), most significant first"
+            ),
+        ),
+    ]
 
     @classmethod
     def from_response(cls, kind: str, name: str, body: Mapping[str, Any]) -> EntityView:
-        """The view from the raw response to `entity_request(kind, name)`."""
+        """The view from the raw response to `build_entity(kind, name)`."""
         aggs: Mapping[str, Any] = body.get("aggregations") or {}
         prefix = f"{kind}{ENTITY_FORM_SEP}{name}{ENTITY_FORM_SEP}"
         forms = tuple(
-            Form(str(b["key"])[len(prefix) :], int(b["doc_count"]))
-            for b in _buckets(aggs, "forms")
+            Form(form=str(b["key"])[len(prefix) :], articles=int(b["doc_count"]))
+            for b in buckets(aggs, "forms")
             if str(b["key"]).startswith(prefix)
         )
-        related: dict[str, tuple[Related, ...]] = {
+        related: dict[str, tuple[RelatedEntity, ...]] = {
             other: tuple(
-                Related(other, str(b["key"]), int(b["doc_count"]), float(b.get("score", 0.0)))
-                for b in _buckets(aggs, f"related_{other}")
+                RelatedEntity(
+                    name=str(b["key"]),
+                    articles=int(b["doc_count"]),
+                    score=round(float(b.get("score", 0.0)), 4),
+                )
+                for b in buckets(aggs, f"related_{other}")
                 if not (other == kind and b["key"] == name)
             )[:RELATED_SIZE]
             for other in ENTITY_TYPES
         }
         total = body.get("hits", {}).get("total", {})
         count = int(total.get("value", 0)) if isinstance(total, Mapping) else int(total or 0)
-        return cls(kind, name, count, forms, related)
+        # Not validated: an entity without articles (0) is only ever a 404, never an answer.
+        return cls.model_construct(
+            type=cast("EntityType", kind), name=name, articles=count, forms=forms, related=related
+        )
 
     @property
-    def search_args(self) -> dict[str, list[str]]:
+    def search_args(self) -> Args:
         """URL parameters of the search filtered on this entity."""
-        return SearchParams().toggled(self.type, self.name).to_args()
-
-    def to_dict(self) -> dict[str, Any]:
-        """The API form of `/api/entities/<type>/<name>`."""
-        return {
-            "type": self.type,
-            "name": self.name,
-            "articles": self.articles,
-            "forms": [{"form": f.form, "articles": f.articles} for f in self.forms],
-            "related": {
-                other: [r.to_dict() for r in items] for other, items in self.related.items()
-            },
-        }
-
-
-def _buckets(aggs: Mapping[str, Any], name: str) -> Sequence[Mapping[str, Any]]:
-    agg: Mapping[str, Any] = aggs.get(name) or {}
-    buckets: Sequence[Mapping[str, Any]] = agg.get("buckets") or ()
-    return buckets
-
-
-def run_entity(client: Elasticsearch, kind: str, name: str, index: str) -> EntityView | None:
-    """The page of entity (kind, name) on `index`; None when no article is filed under it."""
-    if not name or len(name) > MAX_VALUE_LENGTH:
-        return None
-    response = client.search(index=index, body=entity_request(kind, name))
-    view = EntityView.from_response(kind, name, response.body)
-    return view if view.articles else None
-
-
-def entity_page(kind: str, name: str) -> EntityView:
-    """The entity the request's URL names, for the page and the API; 404 when there is none."""
-    from search.config import get_settings
-    from search.errors import AppError
-    from search.es import get_es
-
-    if kind not in ENTITY_TYPES:
-        raise AppError(404, "not_found", "no such entity type")
-    view = run_entity(get_es(), kind, name, get_settings().index_alias)
-    if view is None:
-        raise AppError(404, "not_found", "no article is filed under this entity")
-    return view
+        return filter_args(self.type, self.name)

@@ -1,78 +1,35 @@
 """Searching within one facet's values (`/api/facets/<name>?q=`), under the current search (pure).
 
 Counts are those of the sidebar: the current words, dates and the *other* facets' selections
-apply, this facet's own selection does not (OR within a facet).
+apply, this facet's own selection does not (OR within a facet). The parameters are
+`FacetQuery` (search/params.py); sending the request is search/pages.py's job.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import Any
 
 from elasticsearch.dsl import Search
 from elasticsearch.dsl.query import Bool, Query
+from pydantic import Field
+from pydantic.json_schema import SkipJsonSchema
 
 from articles import FACETS
-from search.query import (
-    FACET_MORE_SIZE,
-    MAX_VALUE_LENGTH,
-    ArticleSearch,
-    InvalidParam,
-    SearchParams,
-    clean_text,
-    text_query,
-)
-from search.results import Args, FacetValue
-
-if TYPE_CHECKING:
-    from elasticsearch import Elasticsearch
-
-# Characters with a meaning in Lucene's regular expressions; each is escaped when typed.
-_REGEX_SPECIAL = frozenset('.?+*|{}[]()"\\#@&<>~')
+from search.models import ApiModel
+from search.params import FacetQuery
+from search.query import FACET_MORE_SIZE, ArticleSearch, lucene_regex_escape, text_query
+from search.results import FacetValue, buckets, facet_values
 
 
-class ArgsWithQuery:
-    """The facet request's arguments seen as a search's: `query` is read as the search's `q`."""
+class FacetValues(ApiModel):
+    """The answer of `/api/facets/<name>`: the matching values, most frequent first."""
 
-    def __init__(self, args: Any) -> None:
-        self._args = args
-
-    def getlist(self, key: str) -> list[str]:
-        """Every value for `key`, with `q` answered from `query`."""
-        values: list[str] = self._args.getlist("query" if key == "q" else key)
-        return values
-
-
-@dataclass(frozen=True)
-class FacetQuery:
-    """Which facet, the text to find in its values, and the search whose counts apply."""
-
-    facet: str
-    text: str
-    search: SearchParams
-    size: int = FACET_MORE_SIZE
-
-    @classmethod
-    def from_args(cls, facet: str, args: Any, **limits: int) -> FacetQuery:
-        """Parse `q` (text in values), `query` (the search's words) and the search's filters."""
-        if facet not in FACETS:
-            raise KeyError(facet)
-        values = args.getlist("q")
-        text = clean_text(values[0]) if values else ""
-        if len(text) > MAX_VALUE_LENGTH:
-            raise InvalidParam(f"q must be at most {MAX_VALUE_LENGTH} characters")
-        search = SearchParams.from_args(ArgsWithQuery(args), **limits)
-        return cls(facet, text, replace(search, page=1, cursor=None))
-
-    def to_args(self) -> Args:
-        """URL parameters that `from_args` reads back."""
-        args = self.search.to_args()
-        if "q" in args:
-            args["query"] = args.pop("q")
-        if self.text:
-            args["q"] = [self.text]
-        return args
+    facet: str = Field(json_schema_extra={"enum": list(FACETS)})
+    q: str
+    values: tuple[FacetValue, ...]
+    # The request, for the HTML page's links; not in the API.
+    query: SkipJsonSchema[FacetQuery] = Field(exclude=True, repr=False)
 
 
 def value_pattern(text: str) -> str:
@@ -81,10 +38,10 @@ def value_pattern(text: str) -> str:
     for char in text:
         if char.lower() != char.upper():
             parts.append(f"[{char.lower()}{char.upper()}]")
-        elif char in _REGEX_SPECIAL or char.isspace():
+        elif char.isspace():
             parts.append("\\" + char)
         else:
-            parts.append(char)
+            parts.append(lucene_regex_escape(char))
     return f"(.*[^A-Za-z0-9])?{''.join(parts)}.*"
 
 
@@ -99,7 +56,7 @@ def build_facet_search(query: FacetQuery, index: str) -> Search[Any]:
     ]
     base = text_query(query.search)
     scope = Bool(must=[base], filter=others) if others else base
-    terms: dict[str, Any] = {"field": FACETS[query.facet], "size": query.size}
+    terms: dict[str, Any] = {"field": FACETS[query.facet], "size": FACET_MORE_SIZE}
     if query.text:
         terms["include"] = value_pattern(query.text)
     search = Search(index=index).query(scope).extra(size=0, track_total_hits=False)
@@ -107,23 +64,13 @@ def build_facet_search(query: FacetQuery, index: str) -> Search[Any]:
     return search
 
 
-def values_from_response(response: Mapping[str, Any], query: FacetQuery) -> list[FacetValue]:
+def values_from_response(response: Mapping[str, Any], query: FacetQuery) -> FacetValues:
     """The matching values with their counts, selection and toggle links (pure)."""
-    agg: Mapping[str, Any] = (response.get("aggregations") or {}).get("values") or {}
-    buckets: Sequence[Mapping[str, Any]] = agg.get("buckets") or ()
-    search = query.search
-    return [
-        FacetValue(
-            value=str(bucket["key"]),
-            count=int(bucket["doc_count"]),
-            selected=search.selected(query.facet, str(bucket["key"])),
-            toggle_args=search.toggled(query.facet, str(bucket["key"])).to_args(),
-        )
-        for bucket in buckets
-    ]
-
-
-def run_facet_values(client: Elasticsearch, query: FacetQuery, index: str) -> list[FacetValue]:
-    """The values of `query.facet` matching `query.text`, counted under the current search."""
-    response = client.search(index=index, body=build_facet_search(query, index).to_dict())
-    return values_from_response(response.body, query)
+    found = buckets(response.get("aggregations") or {}, "values")
+    counts = [(str(bucket["key"]), int(bucket["doc_count"])) for bucket in found]
+    return FacetValues(
+        facet=query.facet,
+        q=query.text,
+        values=facet_values(query.facet, counts, query.search),
+        query=query,
+    )

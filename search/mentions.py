@@ -6,8 +6,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from search.query import SearchParams
-from search.results import Args
+from search.models import Args
+from search.params import filter_args, words_args
 
 # Names looked for per article; beyond this the pattern costs more than the marks are worth.
 MAX_NAMES = 300
@@ -60,11 +60,10 @@ def mention_links(
                 continue
             canonical = _canonical(surface, names)
             if canonical is not None:
-                args = SearchParams().toggled(kind, canonical).to_args()
-                links[surface] = (kind, canonical, args)
+                links[surface] = (kind, canonical, filter_args(kind, canonical))
             else:
                 quoted = surface.replace('"', " ")
-                links[surface] = (kind, surface, SearchParams(q=f'{kind}:"{quoted}"').to_args())
+                links[surface] = (kind, surface, words_args(f'{kind}:"{quoted}"'))
     return links
 
 

@@ -1,11 +1,12 @@
-"""One payload, two forms: HTML for browsers, the API's JSON for `Accept: application/json`."""
+"""One answer, two forms: HTML for browsers, the API's JSON for `Accept: application/json`."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
-from flask import Response, jsonify, render_template, request
+from flask import Response, render_template, request
+
+from search.models import ApiModel
 
 
 def prefers_json() -> bool:
@@ -14,10 +15,16 @@ def prefers_json() -> bool:
     return best == "application/json"
 
 
-def respond(payload: Mapping[str, Any], template: str, **context: Any) -> Response:
-    """The page as HTML, or `payload` (exactly what the API answers) as JSON."""
+def json_response(answer: ApiModel, status: int = 200) -> Response:
+    """`answer` serialized as its model declares it (the API's JSON)."""
+    # The trailing newline is what Flask's jsonify writes too.
+    return Response(answer.to_json() + "\n", status=status, mimetype="application/json")
+
+
+def respond(answer: ApiModel, template: str, **context: Any) -> Response:
+    """The page as HTML, or `answer` (exactly what the API answers) as JSON."""
     if prefers_json():
-        response = jsonify(payload)
+        response = json_response(answer)
     else:
         response = Response(render_template(template, **context), mimetype="text/html")
     # Caches must keep the two forms of one URL apart.

@@ -1,686 +1,321 @@
-"""The OpenAPI 3.1 description of the API, served at `/api/openapi.json`."""
+"""The OpenAPI 3.1 document served at `/api/openapi.json`, generated, never written by hand (pure).
+
+Parameters come from the parameter models' JSON Schemas (search/params.py), answers from the
+answer models' (serialization mode: what the views send); this module adds only the route table
+below: paths, summaries, which models they take and answer, and which errors they document.
+"""
 
 from __future__ import annotations
 
 import copy
+import functools
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from articles import ENTITY_TYPES, FACETS, SUGGEST_KINDS
-from search.cursor import MAX_CURSOR_LENGTH
-from search.query import MAX_QUERY_LENGTH, MAX_VALUE_LENGTH, MAX_VALUES_PER_FACET, SORTS
-from search.suggest import MAX_PREFIX_LENGTH
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
 
-_NULLABLE_STRING = {"type": ["string", "null"]}
-_STRINGS = {"type": "array", "items": {"type": "string"}}
-_ENTITIES = {
-    "type": "object",
-    "required": list(ENTITY_TYPES),
-    "properties": {kind: _STRINGS for kind in ENTITY_TYPES},
-    "additionalProperties": False,
-}
-_DAY = {"type": ["string", "null"], "format": "date", "description": "YYYY-MM-DD, null if unknown"}
+from articles import ENTITY_TYPES, FACETS
+from search.article import StoredArticle
+from search.entity import EntityView
+from search.facet_values import FacetValues
+from search.models import ApiModel, ErrorResponse, Health, Unavailable
+from search.params import (
+    DEFAULT_MAX_PAGE_SIZE,
+    DEFAULT_PAGE_SIZE,
+    MAX_RESULT_WINDOW,
+    MAX_VALUE_LENGTH,
+    FacetQuery,
+    SearchParams,
+    SuggestParams,
+)
+from search.results import SearchPage
+from search.suggest import Suggestions
 
-
-def _error_response(description: str, code_example: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {
-            "application/json": {
-                "schema": {"$ref": "#/components/schemas/Error"},
-                "example": {"error": {"code": code_example, "message": "…"}},
-            }
-        },
-    }
-
-
-def _search_parameters(words: str = "q") -> list[dict[str, Any]]:
-    """The parameters describing a search; `words` names the one holding the query text."""
-    return [
-        {
-            "name": words,
-            "in": "query",
-            "description": (
-                "Words to find in title and body, all required by default. "
-                'Supports "phrases", -exclusion, OR (or |), + and ( ), and the prefixes '
-                'person:, org:, loc: and source: (e.g. person:"Ali Khamenei"), which filter '
-                "through entity aliases. Syntax that cannot be used is searched as text. "
-                "When the exact words find fewer than 5 articles, close spellings are "
-                "included, ranked below exact matches. Without words, the newest come first."
-            ),
-            "schema": {"type": "string", "maxLength": MAX_QUERY_LENGTH},
-        },
-        *(
-            {
-                "name": name,
-                "in": "query",
-                "description": f"Keep articles with this {name}; repeat for OR.",
-                "style": "form",
-                "explode": True,
-                "schema": {
-                    "type": "array",
-                    "maxItems": MAX_VALUES_PER_FACET,
-                    "items": {"type": "string", "maxLength": MAX_VALUE_LENGTH},
-                },
-            }
-            for name in FACETS
-        ),
-        {
-            "name": "from",
-            "in": "query",
-            "description": "First publication day, inclusive.",
-            "schema": {"type": "string", "format": "date"},
-        },
-        {
-            "name": "to",
-            "in": "query",
-            "description": "Last publication day, inclusive.",
-            "schema": {"type": "string", "format": "date"},
-        },
-        {
-            "name": "sort",
-            "in": "query",
-            "description": "relevance (the default; the newest first when there are no words).",
-            "schema": {"type": "string", "enum": list(SORTS), "default": "relevance"},
-        },
-        {
-            "name": "page",
-            "in": "query",
-            "description": "From 1; page * size may not exceed 10000 (use cursor beyond).",
-            "schema": {"type": "integer", "minimum": 1, "default": 1},
-        },
-        {
-            "name": "size",
-            "in": "query",
-            "description": "Hits per page (the server sets the default and maximum).",
-            "schema": {"type": "integer", "minimum": 1},
-        },
-        {
-            "name": "cursor",
-            "in": "query",
-            "description": (
-                "The next_cursor of a previous answer: the page after it, at any depth "
-                "(search_after). Send the same other parameters; not with page."
-            ),
-            "schema": {"type": "string", "maxLength": MAX_CURSOR_LENGTH},
-        },
-        {
-            "name": "expand",
-            "in": "query",
-            "description": "A facet to list with more values (up to 50); repeatable.",
-            "style": "form",
-            "explode": True,
-            "schema": {"type": "array", "items": {"type": "string", "enum": list(FACETS)}},
-        },
-    ]
-
-
-def _twin(description: str, schema: str) -> dict[str, Any]:
-    """A 200 answered as HTML, or as the API's JSON to `Accept: application/json`."""
-    return {
-        "description": description,
-        "content": {
-            "text/html": {"schema": {"type": "string"}},
-            "application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}},
-        },
-    }
-
-
+_REF = "#/components/schemas/{model}"
+# Every answer model the routes name; their nested models are collected with them.
+_ANSWERS: tuple[type[ApiModel], ...] = (
+    SearchPage,
+    Suggestions,
+    FacetValues,
+    StoredArticle,
+    EntityView,
+    Health,
+    Unavailable,
+    ErrorResponse,
+)
+# Error statuses: what each means, and the code an example answer carries.
 _ERRORS = {
-    "400": _error_response("A parameter has a bad value", "bad_request"),
-    "500": _error_response("Unexpected server error", "internal_error"),
-    "503": _error_response(
-        "The engine is unreachable or the index is missing", "engine_unavailable"
-    ),
-}
-_FACET_NAME = {
-    "name": "name",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "string", "enum": list(FACETS)},
-}
-_FACET_VALUE_TEXT = {
-    "name": "q",
-    "in": "query",
-    "description": "Keep values with a word starting with this text (any case).",
-    "schema": {"type": "string", "maxLength": MAX_VALUE_LENGTH},
+    "400": ("A parameter has a bad value", "bad_request"),
+    "500": ("Unexpected server error", "internal_error"),
+    "503": ("The engine is unreachable or the index is missing", "engine_unavailable"),
 }
 
 
-_SPEC: dict[str, Any] = {
-    "openapi": "3.1.0",
-    "info": {
-        "title": "News search",
-        "version": "1.0.0",
-        "description": (
-            "Full-text search over news articles with entity facets. Facet counts are "
-            "disjunctive: values within one facet combine with OR, facets with AND, and each "
-            "facet's counts ignore that facet's own selection."
-        ),
-    },
-    "paths": {
-        "/api/search": {
-            "get": {
-                "operationId": "search",
-                "summary": "Search articles",
-                "parameters": _search_parameters(),
-                "responses": {
-                    "200": {
-                        "description": "One page of results with facets",
-                        "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/SearchPage"}
-                            }
-                        },
-                    },
-                    "400": _error_response("A parameter has a bad value", "bad_request"),
-                    "500": _error_response("Unexpected server error", "internal_error"),
-                    "503": _error_response(
-                        "The engine is unreachable or the index is missing", "engine_unavailable"
-                    ),
-                },
-            }
-        },
-        "/api/suggest": {
-            "get": {
-                "operationId": "suggest",
-                "summary": "Entity names and article titles for what has been typed so far",
-                "parameters": [
-                    {
-                        "name": "q",
-                        "in": "query",
-                        "description": "The text typed so far; matched at the start of words.",
-                        "schema": {"type": "string", "maxLength": MAX_PREFIX_LENGTH},
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": (
-                            "Names (with their kind), most-mentioned first; then titles, newest"
-                        ),
-                        "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/Suggestions"}
-                            }
-                        },
-                    },
-                    **_ERRORS,
-                },
-            }
-        },
-        "/api/facets/{name}": {
-            "get": {
-                "operationId": "facetValues",
-                "summary": "Search within one facet's values, counted under the current search",
-                "parameters": [_FACET_NAME, _FACET_VALUE_TEXT, *_search_parameters("query")],
-                "responses": {
-                    "200": {
-                        "description": "Matching values, most frequent first",
-                        "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/FacetValues"}
-                            }
-                        },
-                    },
-                    **_ERRORS,
-                    "404": _error_response("No facet with this name", "not_found"),
-                },
-            }
-        },
-        "/": {
-            "get": {
-                "operationId": "searchPage",
-                "summary": "The search page; its JSON twin is exactly /api/search",
-                "parameters": _search_parameters(),
-                "responses": {"200": _twin("The search page", "SearchPage"), **_ERRORS},
-            }
-        },
-        "/facets/{name}": {
-            "get": {
-                "operationId": "facetPage",
-                "summary": "A facet's values page; its JSON twin is exactly /api/facets/{name}",
-                "parameters": [_FACET_NAME, _FACET_VALUE_TEXT, *_search_parameters("query")],
-                "responses": {
-                    "200": _twin("The values page", "FacetValues"),
-                    **_ERRORS,
-                    "404": _error_response("No facet with this name", "not_found"),
-                },
-            }
-        },
-        "/articles/{id}": {
-            "get": {
-                "operationId": "articlePage",
-                "summary": "An article page; its JSON twin is exactly /api/articles/{id}",
-                "parameters": [
-                    {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
-                ],
-                "responses": {
-                    "200": _twin("The article page", "Article"),
-                    "404": _error_response("No article with this id", "not_found"),
-                    "500": _ERRORS["500"],
-                    "503": _ERRORS["503"],
-                },
-            }
-        },
-        "/api/articles/{id}": {
-            "get": {
-                "operationId": "getArticle",
-                "summary": "One stored article",
-                "parameters": [
-                    {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
-                ],
-                "responses": {
-                    "200": {
-                        "description": "The article",
-                        "content": {
-                            "application/json": {"schema": {"$ref": "#/components/schemas/Article"}}
-                        },
-                    },
-                    "404": _error_response("No article with this id", "not_found"),
-                    "500": _error_response("Unexpected server error", "internal_error"),
-                    "503": _error_response(
-                        "The engine is unreachable or the index is missing", "engine_unavailable"
-                    ),
-                },
-            }
-        },
-        "/api/entities/{type}/{name}": {
-            "get": {
-                "operationId": "getEntity",
-                "summary": "One entity: canonical name, aliases seen, articles, company",
-                "parameters": [
-                    {
-                        "name": "type",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "string", "enum": list(ENTITY_TYPES)},
-                    },
-                    {
-                        "name": "name",
-                        "in": "path",
-                        "required": True,
-                        "description": "The canonical name, as the facet lists it.",
-                        "schema": {"type": "string", "maxLength": MAX_VALUE_LENGTH},
-                    },
-                ],
-                "responses": {
-                    "200": {
-                        "description": "The entity",
-                        "content": {
-                            "application/json": {"schema": {"$ref": "#/components/schemas/Entity"}}
-                        },
-                    },
-                    "404": _error_response("No article is filed under this entity", "not_found"),
-                    "500": _error_response("Unexpected server error", "internal_error"),
-                    "503": _error_response(
-                        "The engine is unreachable or the index is missing", "engine_unavailable"
-                    ),
-                },
-            }
-        },
-        "/api/openapi.json": {
-            "get": {
-                "operationId": "openapi",
-                "summary": "This description",
-                "responses": {
-                    "200": {
-                        "description": "OpenAPI 3.1 document",
-                        "content": {"application/json": {"schema": {"type": "object"}}},
-                    }
-                },
-            }
-        },
-        "/healthz": {
-            "get": {
-                "operationId": "health",
-                "summary": "Whether searches can run",
-                "responses": {
-                    "200": {
-                        "description": "The engine answers and the index alias exists",
-                        "content": {
-                            "application/json": {"schema": {"$ref": "#/components/schemas/Health"}}
-                        },
-                    },
-                    "503": {
-                        "description": "The engine is unreachable or the index alias is missing",
-                        "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/Unavailable"}
-                            }
-                        },
-                    },
-                },
-            }
-        },
-    },
-    "components": {
-        "schemas": {
-            "Entity": {
-                "type": "object",
-                "required": ["type", "name", "articles", "forms", "related"],
-                "additionalProperties": False,
-                "properties": {
-                    "type": {"type": "string", "enum": list(ENTITY_TYPES)},
-                    "name": {"type": "string"},
-                    "articles": {"type": "integer", "minimum": 1},
-                    "forms": {
-                        "type": "array",
-                        "description": "Forms the articles used for it, most frequent first",
-                        "items": {
-                            "type": "object",
-                            "required": ["form", "articles"],
-                            "additionalProperties": False,
-                            "properties": {
-                                "form": {"type": "string"},
-                                "articles": {"type": "integer", "minimum": 1},
-                            },
-                        },
-                    },
-                    "related": {
-                        "type": "object",
-                        "description": "Per type, entities unusually frequent in its articles "
-                        "(significant terms), most significant first",
-                        "required": list(ENTITY_TYPES),
-                        "additionalProperties": False,
-                        "properties": {
-                            kind: {
-                                "type": "array",
-                                "items": {
-                                    "type": "object",
-                                    "required": ["name", "articles", "score"],
-                                    "additionalProperties": False,
-                                    "properties": {
-                                        "name": {"type": "string"},
-                                        "articles": {"type": "integer", "minimum": 1},
-                                        "score": {"type": "number"},
-                                    },
-                                },
-                            }
-                            for kind in ENTITY_TYPES
-                        },
-                    },
-                },
-            },
-            "Error": {
-                "type": "object",
-                "required": ["error"],
-                "additionalProperties": False,
-                "properties": {
-                    "error": {
-                        "type": "object",
-                        "required": ["code", "message"],
-                        "additionalProperties": False,
-                        "properties": {
-                            "code": {
-                                "type": "string",
-                                "pattern": "^[a-z][a-z0-9_]*$",
-                                "examples": [
-                                    "bad_request",
-                                    "not_found",
-                                    "engine_unavailable",
-                                    "index_not_ready",
-                                    "internal_error",
-                                ],
-                            },
-                            "message": {"type": "string"},
-                        },
-                    }
-                },
-            },
-            "SearchPage": {
-                "type": "object",
-                "required": ["total", "took_ms", "page", "size", "hits", "facets"],
-                "additionalProperties": False,
-                "properties": {
-                    "total": {"type": "integer", "minimum": 0},
-                    "total_relation": {
-                        "enum": ["eq", "gte"],
-                        "description": "eq: total is exact; gte: total is a lower bound",
-                    },
-                    "sort": {"type": "string", "enum": list(SORTS)},
-                    "last_page": {
-                        "type": "integer",
-                        "minimum": 1,
-                        "description": "The last page reachable with `page`",
-                    },
-                    "next_cursor": {
-                        "type": ["string", "null"],
-                        "description": "Pass as `cursor` for the next page; null on the last",
-                    },
-                    "fuzzy": {
-                        "type": "boolean",
-                        "description": "Whether close spellings were included",
-                    },
-                    "did_you_mean": {
-                        "type": ["string", "null"],
-                        "description": "The query with misspelled words corrected",
-                    },
-                    "query_filters": {
-                        "type": "array",
-                        "description": "Filters typed as prefixes (person:, org:, loc:, source:)",
-                        "items": {
-                            "type": "object",
-                            "required": ["field", "value", "exclude"],
-                            "additionalProperties": False,
-                            "properties": {
-                                "field": {"type": "string", "enum": list(FACETS)},
-                                "value": {"type": "string"},
-                                "exclude": {"type": "boolean"},
-                            },
-                        },
-                    },
-                    "timeline": {
-                        "oneOf": [{"type": "null"}, {"$ref": "#/components/schemas/Timeline"}]
-                    },
-                    "took_ms": {"type": "integer", "minimum": 0},
-                    "page": {"type": "integer", "minimum": 1},
-                    "size": {"type": "integer", "minimum": 1},
-                    "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
-                    "facets": {
-                        "type": "object",
-                        "required": list(FACETS),
-                        "additionalProperties": False,
-                        "properties": {
-                            name: {
-                                "type": "array",
-                                "items": {"$ref": "#/components/schemas/FacetValue"},
-                            }
-                            for name in FACETS
-                        },
-                    },
-                },
-            },
-            "Hit": {
-                "type": "object",
-                "required": [
-                    "id",
-                    "title",
-                    "url",
-                    "source",
-                    "published",
-                    "highlights",
-                    "entities",
-                ],
-                "additionalProperties": False,
-                "properties": {
-                    "id": {"type": "string"},
-                    "title": {"type": "string", "description": "Plain text"},
-                    "url": _NULLABLE_STRING,
-                    "source": _NULLABLE_STRING,
-                    "published": _DAY,
-                    "highlights": {
-                        "type": "object",
-                        "description": (
-                            "HTML-escaped fragments with <mark> around matches. The body "
-                            "falls back to its opening when nothing in it matched."
-                        ),
-                        "required": ["title", "body"],
-                        "additionalProperties": False,
-                        "properties": {"title": _STRINGS, "body": _STRINGS},
-                    },
-                    "entities": _ENTITIES,
-                },
-            },
-            "FacetValue": {
-                "type": "object",
-                "required": ["value", "count", "selected"],
-                "additionalProperties": False,
-                "properties": {
-                    "value": {"type": "string"},
-                    "count": {"type": "integer", "minimum": 0},
-                    "selected": {"type": "boolean"},
-                },
-            },
-            "Timeline": {
-                "type": "object",
-                "description": "Results per period, evenly spaced, empty periods included",
-                "required": ["interval", "buckets"],
-                "additionalProperties": False,
-                "properties": {
-                    "interval": {
-                        "enum": [
-                            "day",
-                            "week",
-                            "month",
-                            "quarter",
-                            "year",
-                            "5 years",
-                            "decade",
-                            "century",
-                        ]
-                    },
-                    "buckets": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "required": ["from", "to", "count"],
-                            "additionalProperties": False,
-                            "properties": {
-                                "from": {"type": "string", "format": "date"},
-                                "to": {"type": "string", "format": "date"},
-                                "count": {"type": "integer", "minimum": 0},
-                            },
-                        },
-                    },
-                },
-            },
-            "Suggestions": {
-                "type": "object",
-                "required": ["q", "suggestions"],
-                "additionalProperties": False,
-                "properties": {
-                    "q": {"type": "string"},
-                    "suggestions": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "required": ["kind", "text", "url"],
-                            "additionalProperties": False,
-                            "properties": {
-                                "kind": {"enum": list(SUGGEST_KINDS)},
-                                "text": {"type": "string"},
-                                "url": {"type": "string"},
-                                "id": {"type": "string"},
-                                "published": _DAY,
-                                "source": _NULLABLE_STRING,
-                            },
-                        },
-                    },
-                },
-            },
-            "FacetValues": {
-                "type": "object",
-                "required": ["facet", "q", "values"],
-                "additionalProperties": False,
-                "properties": {
-                    "facet": {"type": "string", "enum": list(FACETS)},
-                    "q": {"type": "string"},
-                    "values": {
-                        "type": "array",
-                        "items": {"$ref": "#/components/schemas/FacetValue"},
-                    },
-                },
-            },
-            "Related": {
-                "type": "object",
-                "required": ["id", "title", "published", "source"],
-                "additionalProperties": False,
-                "properties": {
-                    "id": {"type": "string"},
-                    "title": {"type": "string"},
-                    "published": _DAY,
-                    "source": _NULLABLE_STRING,
-                },
-            },
-            "Article": {
-                "type": "object",
-                "required": [
-                    "id",
-                    "title",
-                    "body",
-                    "url",
-                    "source",
-                    "section",
-                    "published",
-                    "language",
-                    "categories",
-                    "entities",
-                ],
-                "additionalProperties": False,
-                "properties": {
-                    "id": {"type": "string"},
-                    "title": {"type": "string"},
-                    "body": {"type": "string"},
-                    "url": _NULLABLE_STRING,
-                    "source": _NULLABLE_STRING,
-                    "section": _NULLABLE_STRING,
-                    "published": _DAY,
-                    "language": _NULLABLE_STRING,
-                    "categories": _STRINGS,
-                    "entities": _ENTITIES,
-                    "related": {
-                        "type": "array",
-                        "description": "Articles most like this one (more_like_this)",
-                        "items": {"$ref": "#/components/schemas/Related"},
-                    },
-                },
-            },
-            "Health": {
-                "type": "object",
-                "required": ["status", "engine", "index"],
-                "properties": {
-                    "status": {"const": "ok"},
-                    "engine": {
-                        "type": "object",
-                        "required": ["cluster_status", "version"],
-                        "properties": {
-                            "cluster_status": {"enum": ["green", "yellow", "red"]},
-                            "version": _NULLABLE_STRING,
-                            "nodes": {"type": "integer"},
-                        },
-                    },
-                    "index": {
-                        "type": "object",
-                        "required": ["alias", "docs"],
-                        "properties": {
-                            "alias": {"type": "string"},
-                            "docs": {"type": "integer", "minimum": 0},
-                        },
-                    },
-                },
-            },
-            "Unavailable": {
-                "type": "object",
-                "required": ["status", "error"],
-                "properties": {
-                    "status": {"const": "unavailable"},
-                    "error": {"$ref": "#/components/schemas/Error/properties/error"},
-                },
-            },
+@dataclass(frozen=True)
+class Route:
+    """One GET operation: what it takes and what it answers."""
+
+    operation_id: str
+    summary: str
+    answer: type[BaseModel] | None
+    description: str
+    parameters: tuple[dict[str, Any], ...] = ()
+    # An HTML page whose JSON twin (`Accept: application/json`) is `answer`.
+    page: bool = False
+    errors: tuple[str, ...] = ("400", "500", "503")
+    # What a 404 means here, when the route has one.
+    missing: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def query_parameters(model: type[BaseModel], *, words: str = "q") -> list[dict[str, Any]]:
+    """The query-string parameters `model` reads, from its JSON Schema.
+
+    A map of facet to values (`filters`) is one repeatable parameter per facet; arrays repeat
+    their key (`expand=a&expand=b`); a nullable value is simply left out when absent. `words`
+    renames the parameter `q` (the facet-values routes take the search's words as `query`).
+    """
+    schema = model.model_json_schema(by_alias=True)
+    parameters: list[dict[str, Any]] = []
+    for name, prop in schema.get("properties", {}).items():
+        prop = {k: v for k, v in prop.items() if k != "title"}
+        description = prop.pop("description", "")
+        if "propertyNames" in prop:
+            parameters += [
+                _parameter(key, description.format(name=key), prop["additionalProperties"])
+                for key in prop["propertyNames"]["enum"]
+            ]
+            continue
+        if "anyOf" in prop:
+            branches = [b for b in prop.pop("anyOf") if b.get("type") != "null"]
+            prop = {**branches[0], **prop}
+        if "default" in prop and prop["default"] is None:
+            del prop["default"]  # absent means none
+        parameters.append(_parameter(words if name == "q" else name, description, prop))
+    return parameters
+
+
+def _parameter(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    parameter: dict[str, Any] = {"name": name, "in": "query"}
+    if description:
+        parameter["description"] = description
+    if schema.get("type") == "array":
+        parameter |= {"style": "form", "explode": True}
+        # One value on the wire is one item: a single value is as good as a list of one.
+        schema = {"anyOf": [schema, schema["items"]]}
+    # An empty value (`?from=`, as a bare HTML form sends) is the same as leaving it out.
+    return parameter | {"schema": {"anyOf": [schema, {"const": ""}]}}
+
+
+def _path(name: str, schema: dict[str, Any], example: str, description: str = "") -> dict[str, Any]:
+    parameter: dict[str, Any] = {"name": name, "in": "path", "required": True}
+    if description:
+        parameter["description"] = description
+    return parameter | {"schema": schema, "example": example}
+
+
+def _error(description: str, code: str, *, page: bool = False) -> dict[str, Any]:
+    """An error answer: the JSON error shape; on a page, its HTML form too (by Accept)."""
+    content: dict[str, Any] = {
+        "application/json": {
+            "schema": {"$ref": _REF.format(model="ErrorResponse")},
+            "example": {"error": {"code": code, "message": "…"}},
         }
-    },
+    }
+    if page:
+        content = {"text/html": {"schema": {"type": "string"}}, **content}
+    return {"description": description, "content": content}
+
+
+# Answered by the HTTP server before the app, in its own HTML: gunicorn refuses a request line
+# over 4094 bytes (`make run`); Flask's development server only past 65,536. Parameters at
+# their documented limits can add up to more.
+_URI_TOO_LONG = {
+    "description": "The URL is longer than the server accepts",
+    "content": {"text/html": {"schema": {"type": "string"}}},
 }
 
 
-def openapi_spec() -> dict[str, Any]:
-    """A fresh copy of the OpenAPI description (callers may change it)."""
-    return copy.deepcopy(_SPEC)
+def _routes() -> dict[str, Route]:
+    search = tuple(query_parameters(SearchParams))
+    facet = (
+        _path("name", {"type": "string", "enum": list(FACETS)}, "location"),
+        *query_parameters(FacetQuery),
+        *query_parameters(SearchParams, words="query"),
+    )
+    # The seed article's id (seeds/): a page every index built by `make run` has.
+    article_id = (_path("id", {"type": "string"}, "0a4f7763723d062e"),)
+    entity = (
+        _path("type", {"type": "string", "enum": list(ENTITY_TYPES)}, "location"),
+        _path(
+            "name",
+            {"type": "string", "maxLength": MAX_VALUE_LENGTH},
+            "Azerbaijan",
+            "The canonical name, as the facet lists it.",
+        ),
+    )
+    api = {
+        "/api/search": Route(
+            "search", "Search articles", SearchPage, "One page of results with facets", search
+        ),
+        "/api/suggest": Route(
+            "suggest",
+            "Entity names and article titles for what has been typed so far",
+            Suggestions,
+            "Names (with their kind), most-mentioned first; then titles, newest",
+            tuple(query_parameters(SuggestParams)),
+        ),
+        "/api/facets/{name}": Route(
+            "facetValues",
+            "Search within one facet's values, counted under the current search",
+            FacetValues,
+            "Matching values, most frequent first",
+            facet,
+            missing="No facet with this name",
+        ),
+        "/api/articles/{id}": Route(
+            "getArticle",
+            "One stored article",
+            StoredArticle,
+            "The article",
+            article_id,
+            errors=("500", "503"),
+            missing="No article with this id",
+        ),
+        "/api/entities/{type}/{name}": Route(
+            "getEntity",
+            "One entity: canonical name, forms seen, articles, company",
+            EntityView,
+            "The entity",
+            entity,
+            errors=("500", "503"),
+            missing="No article is filed under this entity",
+        ),
+    }
+    # Each page's JSON twin (`Accept: application/json`) is exactly its API route's answer.
+    pages = {
+        "/": ("searchPage", "The search page", "/api/search"),
+        "/facets/{name}": ("facetPage", "A facet's values page", "/api/facets/{name}"),
+        "/articles/{id}": ("articlePage", "An article page", "/api/articles/{id}"),
+        "/entities/{type}/{name}": (
+            "entityPage",
+            "An entity's page",
+            "/api/entities/{type}/{name}",
+        ),
+    }
+    return {
+        **api,
+        **{
+            path: replace(
+                api[twin],
+                operation_id=operation_id,
+                summary=f"{title}; its JSON twin is exactly {twin}",
+                description=title,
+                page=True,
+            )
+            for path, (operation_id, title, twin) in pages.items()
+        },
+        "/api/openapi.json": Route(
+            "openapi",
+            "This description",
+            None,
+            "OpenAPI 3.1 document",
+            errors=(),
+        ),
+        "/healthz": Route(
+            "health",
+            "Whether searches can run",
+            Health,
+            "The engine answers and the index alias exists",
+            errors=(),
+            extra={
+                "503": {
+                    "description": "The engine is unreachable or the index alias is missing",
+                    "content": {
+                        "application/json": {"schema": {"$ref": _REF.format(model="Unavailable")}}
+                    },
+                }
+            },
+        ),
+    }
+
+
+def _operation(route: Route) -> dict[str, Any]:
+    schema = (
+        {"$ref": _REF.format(model=route.answer.__name__)}
+        if route.answer is not None
+        else {"type": "object"}
+    )
+    content: dict[str, Any] = {"application/json": {"schema": schema}}
+    if route.page:
+        content = {"text/html": {"schema": {"type": "string"}}, **content}
+    responses: dict[str, Any] = {"200": {"description": route.description, "content": content}}
+    for status in route.errors:
+        responses[status] = _error(*_ERRORS[status], page=route.page)
+    if route.missing:
+        responses["404"] = _error(route.missing, "not_found", page=route.page)
+    responses |= route.extra
+    responses["414"] = _URI_TOO_LONG
+    operation: dict[str, Any] = {"operationId": route.operation_id, "summary": route.summary}
+    if route.parameters:
+        operation["parameters"] = copy.deepcopy(list(route.parameters))
+    return operation | {"responses": responses}
+
+
+@functools.cache
+def _document(page_size: int, max_page_size: int) -> dict[str, Any]:
+    _, schemas = models_json_schema(
+        [(model, "serialization") for model in _ANSWERS], ref_template=_REF, by_alias=True
+    )
+    paths = {path: {"get": _operation(route)} for path, route in _routes().items()}
+    used = _referenced(paths, schemas["$defs"])
+    # The page size's default and maximum are the server's settings, not constants.
+    for item in paths.values():
+        for parameter in item["get"].get("parameters", ()):
+            if parameter["name"] == "size":
+                parameter["schema"] |= {"default": page_size, "maximum": max_page_size}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "News search",
+            "version": "1.0.0",
+            "description": (
+                "Full-text search over news articles with entity facets. Facet counts are "
+                "disjunctive: values within one facet combine with OR, facets with AND, and each "
+                "facet's counts ignore that facet's own selection. Every path answers "
+                "methods other than GET (and HEAD, OPTIONS) with 405 and an Allow header, in the "
+                "JSON error shape under /api/ and /healthz. Rules across parameters, which "
+                "JSON Schema cannot state, are answered with 400: page * size may not exceed "
+                f"{MAX_RESULT_WINDOW} unless a cursor is given; a cursor excludes page and "
+                "must come from a search in the same order; from may not be after to."
+            ),
+        },
+        "paths": paths,
+        "components": {"schemas": {name: schemas["$defs"][name] for name in sorted(used)}},
+    }
+
+
+def _referenced(node: Any, defs: dict[str, Any], found: set[str] | None = None) -> set[str]:
+    """The component names `node` refers to, directly or through other components (models
+    kept out of the answers, such as the request a page carries, are left out)."""
+    found = set() if found is None else found
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and (name := ref.rsplit("/", 1)[-1]) not in found:
+            found.add(name)
+            _referenced(defs[name], defs, found)
+        for value in node.values():
+            _referenced(value, defs, found)
+    elif isinstance(node, list):
+        for value in node:
+            _referenced(value, defs, found)
+    return found
+
+
+def openapi_spec(
+    page_size: int = DEFAULT_PAGE_SIZE, max_page_size: int = DEFAULT_MAX_PAGE_SIZE
+) -> dict[str, Any]:
+    """A fresh copy of the OpenAPI description for these page-size settings (callers may change
+    it)."""
+    return copy.deepcopy(_document(page_size, max_page_size))

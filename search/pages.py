@@ -1,19 +1,36 @@
-"""What each page shows, fetched once for both its forms (HTML and the API's JSON)."""
+"""What each page shows, fetched once for both its forms (HTML and the API's JSON).
+
+The `*_page` functions read the request (Flask); the `run_*` functions are the only ones in the
+service that talk to Elasticsearch: each sends requests built by the pure modules and shapes the
+answer with them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from elasticsearch import Elasticsearch, NotFoundError
 from flask import request, url_for
 
-from search.article import StoredArticle, fetch_article
+from articles import ENTITY_TYPES
+from search.article import MAX_ID_BYTES, RelatedArticle, StoredArticle, build_related
 from search.config import get_settings
+from search.entity import EntityView, build_entity
 from search.errors import AppError
 from search.es import get_es
-from search.facet_values import FacetQuery, run_facet_values
-from search.query import SearchParams, run_search
-from search.results import FacetValue, SearchPage
-from search.suggest import Suggestion, run_suggest, suggest_prefix
+from search.facet_values import FacetValues, build_facet_search, values_from_response
+from search.params import MAX_VALUE_LENGTH, FacetQuery, SearchParams, SuggestParams
+from search.query import build_search, build_typo_retry
+from search.results import SearchPage
+from search.suggest import (
+    NameSuggestion,
+    Suggestion,
+    Suggestions,
+    build_suggest,
+    suggest_indices,
+    suggestions_from_response,
+)
 
 
 def search_page() -> SearchPage:
@@ -25,15 +42,56 @@ def search_page() -> SearchPage:
     return run_search(get_es(), params, settings.index_alias)
 
 
+def run_search(client: Elasticsearch, params: SearchParams, index: str) -> SearchPage:
+    """Send the search for `params` to `index` and wrap the answer.
+
+    When the exact words find little, the search runs a second time forgiving typos; the
+    "did you mean" of the first answer is kept.
+    """
+    response = client.search(index=index, body=build_search(params, index).to_dict())
+    page = SearchPage.from_response(response.body, params)
+    did_you_mean = page.did_you_mean.q if page.did_you_mean else None
+    retry = build_typo_retry(params, index, page.matched, did_you_mean)
+    if retry is not None:
+        response = client.search(index=index, body=retry.to_dict())
+        page = SearchPage.from_response(
+            response.body, params, fuzzy=True, did_you_mean=page.did_you_mean
+        )
+    return page
+
+
 def article_page(article_id: str) -> StoredArticle:
     """The stored article with its related articles; 404 when there is none."""
-    found = fetch_article(get_es(), article_id, get_settings().index_alias)
+    found = run_article(get_es(), article_id, get_settings().index_alias)
     if found is None:
         raise AppError(404, "not_found", "no article with this id")
     return found
 
 
-def facet_page(name: str) -> tuple[FacetQuery, list[FacetValue]]:
+def run_article(client: Elasticsearch, article_id: str, index: str) -> StoredArticle | None:
+    """The article stored under `article_id` with the articles most like it, None if none.
+
+    A missing *index* still raises NotFoundError: that is an engine problem, not a 404.
+    """
+    if not article_id or len(article_id.encode("utf-8")) > MAX_ID_BYTES:
+        return None
+    try:
+        # The suggestion inputs are for the suggester only, and bulky.
+        doc = client.get(index=index, id=article_id, source_excludes=["suggest"])
+    except NotFoundError as exc:
+        # A missing document answers `{"found": false, ...}`; a missing index answers an error.
+        if isinstance(exc.body, Mapping) and exc.body.get("found") is False:
+            return None
+        raise
+    article = StoredArticle.from_doc(doc.body)
+    response = client.search(index=index, body=build_related(article)).body
+    related = tuple(
+        RelatedArticle.from_hit(hit) for hit in (response.get("hits") or {}).get("hits") or ()
+    )
+    return article.model_copy(update={"related": related})
+
+
+def facet_page(name: str) -> FacetValues:
     """The values of facet `name` matching the request's `q`, under the request's search."""
     settings = get_settings()
     try:
@@ -42,35 +100,60 @@ def facet_page(name: str) -> tuple[FacetQuery, list[FacetValue]]:
         )
     except KeyError:
         raise AppError(404, "not_found", "no such facet") from None
-    return query, run_facet_values(get_es(), query, settings.index_alias)
+    return run_facet_values(get_es(), query, settings.index_alias)
 
 
-def facet_payload(query: FacetQuery, values: list[FacetValue]) -> dict[str, Any]:
-    """The API form of `/api/facets/<name>`."""
-    return {
-        "facet": query.facet,
-        "q": query.text,
-        "values": [value.to_dict() for value in values],
-    }
+def run_facet_values(client: Elasticsearch, query: FacetQuery, index: str) -> FacetValues:
+    """The values of `query.facet` matching `query.text`, counted under the current search."""
+    response = client.search(index=index, body=build_facet_search(query, index).to_dict())
+    return values_from_response(response.body, query)
 
 
-def suggestions() -> tuple[str, list[Suggestion]]:
-    """The prefix typed so far and its suggestions."""
-    prefix = suggest_prefix(request.args)
-    return prefix, run_suggest(get_es(), prefix, get_settings().index_alias)
+def suggest_page() -> Suggestions:
+    """The prefix typed so far and its suggestions, each with where picking it leads."""
+    prefix = SuggestParams.from_args(request.args).q
+    found = run_suggest(get_es(), prefix, get_settings().index_alias)
+    return Suggestions(
+        q=prefix, suggestions=tuple(s.model_copy(update={"url": _url(s)}) for s in found)
+    )
 
 
-def suggestion_url(suggestion: Suggestion) -> str:
-    """Where picking a suggestion leads: the article, or the search filtered on the entity."""
-    if suggestion.kind == "title" and suggestion.id:
-        return url_for("ui.article", article_id=suggestion.id)
-    args: dict[str, Any] = dict(suggestion.search_args)
-    return url_for("ui.search", **args)
+def _url(suggestion: Suggestion) -> str:
+    """Where picking a suggestion leads: the search filtered on the entity, or the article."""
+    if isinstance(suggestion, NameSuggestion):
+        args: dict[str, Any] = dict(suggestion.search_args)
+        return url_for("ui.search", **args)
+    return url_for("ui.article", article_id=suggestion.id)
 
 
-def suggest_payload(prefix: str, found: list[Suggestion]) -> dict[str, Any]:
-    """The API form of `/api/suggest`."""
-    return {
-        "q": prefix,
-        "suggestions": [{**s.to_dict(), "url": suggestion_url(s)} for s in found],
-    }
+def run_suggest(client: Elasticsearch, prefix: str, alias: str) -> list[Suggestion]:
+    """Suggestions for `prefix` from the articles behind `alias` and their names index.
+
+    None for an empty prefix (nothing is sent). A names index not built yet (an index loaded
+    before it existed; the next `load` builds it) means titles only, not an error.
+    """
+    if not prefix:
+        return []
+    response = client.search(
+        index=suggest_indices(alias), body=build_suggest(prefix), ignore_unavailable=True
+    )
+    return suggestions_from_response(response.body)
+
+
+def entity_page(kind: str, name: str) -> EntityView:
+    """The entity the request's URL names, for the page and the API; 404 when there is none."""
+    if kind not in ENTITY_TYPES:
+        raise AppError(404, "not_found", "no such entity type")
+    view = run_entity(get_es(), kind, name, get_settings().index_alias)
+    if view is None:
+        raise AppError(404, "not_found", "no article is filed under this entity")
+    return view
+
+
+def run_entity(client: Elasticsearch, kind: str, name: str, index: str) -> EntityView | None:
+    """The page of entity (kind, name) on `index`; None when no article is filed under it."""
+    if not name or len(name) > MAX_VALUE_LENGTH:
+        return None
+    response = client.search(index=index, body=build_entity(kind, name))
+    view = EntityView.from_response(kind, name, response.body)
+    return view if view.articles else None

@@ -1,13 +1,13 @@
-"""From URL parameters to an Elasticsearch request; `run_search` is the only function doing I/O."""
+"""The search request: from validated parameters to an Elasticsearch request (pure, no I/O).
+
+`build_search` is the whole request of a search, `build_typo_retry` its typo-tolerant second
+try; `text_query` and `simple_query` are shared with the facet-values request. Sending them is
+search/pages.py's job.
+"""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from datetime import date
-from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, Protocol, cast, get_args
+from typing import Any, Literal, cast
 
 from elasticsearch.dsl import FacetedSearch, Search, TermsFacet
 from elasticsearch.dsl.faceted_search_base import Facet, FilterValueType
@@ -22,25 +22,10 @@ from elasticsearch.dsl.query import (
 )
 
 from articles import FACETS
-from search.cursor import Cursor, CursorError
-from search.results import SearchPage
-from search.syntax import FieldFilter, ParsedQuery, parse_query
+from search.limits import MAX_HIGHLIGHT_CHARS
+from search.params import SearchParams, Sort
+from search.syntax import FieldFilter, parse_query
 from search.timeline import base_interval
-
-if TYPE_CHECKING:
-    from elasticsearch import Elasticsearch
-
-Sort = Literal["relevance", "newest", "oldest"]
-SORTS: tuple[Sort, ...] = get_args(Sort)
-
-# Elasticsearch refuses `from + size` beyond index.max_result_window (10,000 by default).
-MAX_RESULT_WINDOW = 10_000
-# Longer input is refused rather than cut: a cut query would silently mean something else.
-MAX_QUERY_LENGTH = 1000
-MAX_VALUE_LENGTH = 300
-MAX_VALUES_PER_FACET = 20
-DEFAULT_PAGE_SIZE = 10
-DEFAULT_MAX_PAGE_SIZE = 100
 
 # Values shown per facet. The sidebar cannot usefully show more, and every extra bucket costs
 # memory and time on each search (terms aggregations are computed for every request).
@@ -76,298 +61,71 @@ MENTION_FIELDS = {
     "location": "location_mentions",
 }
 
-# Characters that are never meaningful in a query or a facet value. Tabs and line breaks become
-# spaces; the other C0/C1 controls (NUL included) are dropped.
-_LINE_CONTROLS = re.compile(r"[\t\n\r\v\f]")
-_OTHER_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_DIGITS = re.compile(r"[0-9]{1,9}")
+# Characters with a meaning in Lucene's regular expressions (the terms `include` syntax).
+_REGEX_SPECIAL = frozenset('.?+*|{}[]()"\\#@&<>~')
 
 # Excerpt length (characters) for the body and for titles with no match.
 FRAGMENT_SIZE = 160
 TITLE_NO_MATCH_SIZE = 512
 
 
-class InvalidParam(ValueError):
-    """A known URL parameter has a value we cannot use; the API answers 400 `bad_request`.
+def lucene_regex_escape(text: str) -> str:
+    """`text` as a literal in a Lucene regular expression: names never become syntax."""
+    return "".join("\\" + char if char in _REGEX_SPECIAL else char for char in text)
 
-    The message names the parameter but never repeats the visitor's value.
+
+def simple_query(
+    text: str,
+    fields: tuple[str, ...],
+    *,
+    operator: Literal["and", "or"] = "and",
+    flags: str = QUERY_FLAGS,
+    **options: Any,
+) -> SimpleQueryString:
+    """Visitor's words for `fields`: the one place that writes a simple_query_string.
+
+    It never fails on syntax (invalid operators are searched as text), and `lenient` ignores a
+    term that cannot apply to a field's type instead of refusing the search.
     """
-
-    code = "bad_request"
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class Args(Protocol):
-    """What `from_args` needs from a query string: werkzeug's MultiDict fits."""
-
-    def getlist(self, key: str) -> list[str]:
-        """Every value given for `key`, in order (empty when absent)."""
-        ...
-
-
-def clean_text(value: str) -> str:
-    """`value` without control characters and surrounding whitespace."""
-    return _OTHER_CONTROLS.sub("", _LINE_CONTROLS.sub(" ", value)).strip()
-
-
-@dataclass(frozen=True)
-class SearchParams:
-    """A validated search request: what the URL says, and nothing else."""
-
-    q: str = ""
-    # Selected values per facet name; only facets with at least one value are present.
-    filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    date_from: date | None = None
-    date_to: date | None = None
-    sort: Sort = "relevance"
-    page: int = 1
-    size: int = DEFAULT_PAGE_SIZE
-    # Facets shown with more values than usual.
-    expand: tuple[str, ...] = ()
-    # Continue after the last hit of a previous page (API paging beyond the result window).
-    cursor: Cursor | None = None
-    # Known so `to_args` can leave `size` out of URLs when it is the default.
-    default_size: int = field(default=DEFAULT_PAGE_SIZE, compare=False, repr=False)
-
-    @classmethod
-    def from_args(
-        cls,
-        args: Args,
-        *,
-        default_size: int = DEFAULT_PAGE_SIZE,
-        max_size: int = DEFAULT_MAX_PAGE_SIZE,
-    ) -> SearchParams:
-        """Parse URL parameters; unknown keys are ignored and empty values count as absent.
-
-        Raises InvalidParam for a known key with a bad value (page=abc, size above `max_size`,
-        a malformed date, an unknown sort, a query or facet value that is too long).
-        """
-
-        def first(key: str) -> str:
-            values = args.getlist(key)
-            return clean_text(values[0]) if values else ""
-
-        q = first("q")
-        if len(q) > MAX_QUERY_LENGTH:
-            raise InvalidParam(f"q must be at most {MAX_QUERY_LENGTH} characters")
-
-        filters: dict[str, tuple[str, ...]] = {}
-        for name in FACETS:
-            values = tuple(dict.fromkeys(v for v in map(clean_text, args.getlist(name)) if v))
-            if len(values) > MAX_VALUES_PER_FACET:
-                raise InvalidParam(f"{name} may be given at most {MAX_VALUES_PER_FACET} times")
-            if any(len(v) > MAX_VALUE_LENGTH for v in values):
-                raise InvalidParam(
-                    f"each {name} value must be at most {MAX_VALUE_LENGTH} characters"
-                )
-            if values:
-                filters[name] = values
-
-        date_from = _parse_date("from", first("from"))
-        date_to = _parse_date("to", first("to"))
-        if date_from and date_to and date_from > date_to:
-            raise InvalidParam("from must not be after to")
-
-        sort = first("sort") or "relevance"
-        if sort not in SORTS:
-            raise InvalidParam(f"sort must be one of: {', '.join(SORTS)}")
-
-        page = _parse_int("page", first("page"), default=1)
-        if page < 1:
-            raise InvalidParam("page must be 1 or more")
-        size = _parse_int("size", first("size"), default=default_size)
-        if not 1 <= size <= max_size:
-            raise InvalidParam(f"size must be between 1 and {max_size}")
-
-        expand = tuple(dict.fromkeys(v for v in map(clean_text, args.getlist("expand")) if v))
-        if any(name not in FACETS for name in expand):
-            raise InvalidParam(f"expand must name a facet: {', '.join(FACETS)}")
-
-        cursor = None
-        if token := first("cursor"):
-            if page != 1:
-                raise InvalidParam("page and cursor cannot be used together")
-            try:
-                cursor = Cursor.decode(token)
-            except CursorError:
-                raise InvalidParam("cursor is not one this service gave out") from None
-        elif page * size > MAX_RESULT_WINDOW:
-            raise InvalidParam(
-                f"only the first {MAX_RESULT_WINDOW} results can be paged through; "
-                "narrow the search or page with next_cursor instead"
-            )
-
-        return cls(
-            q=q,
-            filters=filters,
-            date_from=date_from,
-            date_to=date_to,
-            sort=sort,
-            page=page,
-            size=size,
-            expand=expand,
-            cursor=cursor,
-            default_size=default_size,
-        )
-
-    @property
-    def offset(self) -> int:
-        """Index of the first hit of this page."""
-        return (self.page - 1) * self.size
-
-    @cached_property
-    def parsed(self) -> ParsedQuery:
-        """The query box read: text, field filters and plain words."""
-        return parse_query(self.q)
-
-    @property
-    def effective_sort(self) -> Sort:
-        """The sort applied: without words to rank by, "relevance" lists the newest first."""
-        if self.sort == "relevance" and not self.parsed.has_text:
-            return "newest"
-        return self.sort
-
-    @property
-    def narrowed(self) -> bool:
-        """Whether anything besides the words narrows the search (filters or dates)."""
-        return bool(self.filters or self.date_from or self.date_to or self.parsed.filters)
-
-    def selected(self, facet: str, value: str) -> bool:
-        """Whether `value` is selected in `facet`."""
-        return value in self.filters.get(facet, ())
-
-    def toggled(self, facet: str, value: str) -> SearchParams:
-        """These params with `value` selected in `facet` if it was not, unselected if it was.
-
-        The page goes back to 1: the old page number means nothing for the new result set.
-        """
-        if facet not in FACETS:
-            raise KeyError(facet)
-        current = self.filters.get(facet, ())
-        values = tuple(v for v in current if v != value) if value in current else (*current, value)
-        filters = {name: self.filters.get(name, ()) for name in FACETS}
-        filters[facet] = values
-        return replace(self, filters={k: v for k, v in filters.items() if v}, page=1, cursor=None)
-
-    def with_page(self, page: int) -> SearchParams:
-        """These params on another page."""
-        return replace(self, page=page, cursor=None)
-
-    def with_query(self, q: str) -> SearchParams:
-        """These params with other words, from the first page."""
-        return replace(self, q=q, page=1, cursor=None)
-
-    def with_sort(self, sort: Sort) -> SearchParams:
-        """These params in another order, from the first page."""
-        return replace(self, sort=sort, page=1, cursor=None)
-
-    def with_dates(self, date_from: date | None, date_to: date | None) -> SearchParams:
-        """These params over another period, from the first page."""
-        return replace(self, date_from=date_from, date_to=date_to, page=1, cursor=None)
-
-    def with_expanded(self, facet: str, expanded: bool) -> SearchParams:
-        """These params with `facet` listing more values (or back to the usual few)."""
-        rest = tuple(name for name in self.expand if name != facet)
-        return replace(self, expand=(*rest, facet) if expanded else rest)
-
-    def without_filters(self) -> SearchParams:
-        """These params without facet selections and dates, from the first page."""
-        return replace(self, filters={}, date_from=None, date_to=None, page=1, cursor=None)
-
-    def to_args(self) -> dict[str, list[str]]:
-        """URL parameters that `from_args` parses back into equal params; defaults are left out."""
-        args: dict[str, list[str]] = {}
-        if self.q:
-            args["q"] = [self.q]
-        for name in FACETS:
-            if values := self.filters.get(name):
-                args[name] = list(values)
-        if self.date_from:
-            args["from"] = [self.date_from.isoformat()]
-        if self.date_to:
-            args["to"] = [self.date_to.isoformat()]
-        if self.sort != "relevance":
-            args["sort"] = [self.sort]
-        if self.page != 1:
-            args["page"] = [str(self.page)]
-        if self.size != self.default_size:
-            args["size"] = [str(self.size)]
-        if self.expand:
-            args["expand"] = list(self.expand)
-        if self.cursor is not None:
-            args["cursor"] = [self.cursor.encode()]
-        return args
-
-
-def _parse_int(name: str, raw: str, *, default: int) -> int:
-    """`raw` as a non-negative integer, `default` when empty."""
-    if not raw:
-        return default
-    if not _DIGITS.fullmatch(raw):
-        raise InvalidParam(f"{name} must be a positive integer")
-    return int(raw)
-
-
-def _parse_date(name: str, raw: str) -> date | None:
-    """`raw` as a YYYY-MM-DD date, None when empty."""
-    if not raw:
-        return None
-    try:
-        if not _ISO_DATE.fullmatch(raw):
-            raise ValueError(raw)
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise InvalidParam(f"{name} must be a date written YYYY-MM-DD") from None
+    return SimpleQueryString(
+        query=text,
+        fields=list(fields),
+        default_operator=operator,
+        lenient=True,
+        flags=flags,
+        **options,
+    )
 
 
 def text_query(params: SearchParams, *, fuzzy: bool = False) -> Query:
     """The words, field prefixes and dates of `params` as one query (no facet selections).
 
+    Every word must match (the default operator is "and"), as visitors of a news search expect.
     With `fuzzy`, articles matching the words give or take a typo are found too, scored
     below exact matches.
     """
     parsed = params.parsed
+    query: Query
     if not parsed.has_text:
-        query: Query = MatchAll()
-    else:
-        query = SimpleQueryString(
-            query=parsed.text,
-            fields=list(SEARCH_FIELDS),
-            # Every word must match, as visitors of a news search expect.
-            default_operator="and",
-            # A term that cannot apply to a field's type is ignored, never an error.
-            lenient=True,
-            flags=QUERY_FLAGS,
+        query = MatchAll()
+    elif fuzzy and parsed.fuzzy_text:
+        query = Bool(
+            should=[
+                simple_query(parsed.text, SEARCH_FIELDS, boost=EXACT_BOOST),
+                simple_query(
+                    parsed.fuzzy_text,
+                    FUZZY_FIELDS,
+                    flags=FUZZY_QUERY_FLAGS,
+                    # The first letter is rarely the typo, and fixing it cuts the terms to
+                    # scan by an order of magnitude.
+                    fuzzy_prefix_length=1,
+                    fuzzy_max_expansions=FUZZY_MAX_EXPANSIONS,
+                ),
+            ],
+            minimum_should_match=1,
         )
-        if fuzzy and parsed.fuzzy_text:
-            query = Bool(
-                should=[
-                    SimpleQueryString(
-                        query=parsed.text,
-                        fields=list(SEARCH_FIELDS),
-                        default_operator="and",
-                        lenient=True,
-                        flags=QUERY_FLAGS,
-                        boost=EXACT_BOOST,
-                    ),
-                    SimpleQueryString(
-                        query=parsed.fuzzy_text,
-                        fields=list(FUZZY_FIELDS),
-                        default_operator="and",
-                        lenient=True,
-                        flags=FUZZY_QUERY_FLAGS,
-                        # The first letter is rarely the typo, and fixing it cuts the terms
-                        # to scan by an order of magnitude.
-                        fuzzy_prefix_length=1,
-                        fuzzy_max_expansions=FUZZY_MAX_EXPANSIONS,
-                    ),
-                ],
-                minimum_should_match=1,
-            )
+    else:
+        query = simple_query(parsed.text, SEARCH_FIELDS)
     filters = [_field_filter(f) for f in parsed.filters if not f.negated]
     excluded = [_field_filter(f) for f in parsed.filters if f.negated]
     # The date range belongs to the main query, not the post_filter: facet counts must
@@ -537,17 +295,16 @@ class ArticleSearch(FacetedSearch[Any]):
             "encoder": "html",
             "pre_tags": ["<mark>"],
             "post_tags": ["</mark>"],
+            # A huge stored field is analysed this far only, instead of failing the search
+            # (the index refuses past 1,000,000) or costing seconds per hit.
+            "max_analyzed_offset": MAX_HIGHLIGHT_CHARS,
         }
         if self.fuzzy:
             # Highlighting fuzzy terms re-analyses every body (tens of times slower): mark the
             # words as typed and as corrected instead, any of them.
             words = " ".join(filter(None, [self.search_params.parsed.text, self.corrected]))
-            options["highlight_query"] = SimpleQueryString(
-                query=words,
-                fields=["title", "body"],
-                default_operator="or",
-                lenient=True,
-                flags=QUERY_FLAGS,
+            options["highlight_query"] = simple_query(
+                words, ("title", "body"), operator="or"
             ).to_dict()
         return (
             search.highlight_options(**options)
@@ -573,12 +330,8 @@ def build_search(
     """The complete search request for `params` on `index` (pure: nothing is sent).
 
     `fuzzy` builds the typo-tolerant retry; `corrected` (the "did you mean" words) is then
-    marked in the excerpts too.
+    marked in the excerpts too. The params were validated when made (window, cursor order).
     """
-    if params.cursor is None and params.page * params.size > MAX_RESULT_WINDOW:
-        raise InvalidParam(f"only the first {MAX_RESULT_WINDOW} results can be paged through")
-    if params.cursor is not None and params.cursor.sort != params.effective_sort:
-        raise InvalidParam("cursor belongs to a search in another order")
     search = ArticleSearch(params, index=index, fuzzy=fuzzy, corrected=corrected)
     # FacetedSearch builds the request in its constructor (as `_s`, what its own `execute`
     # sends); building it again would double the cost.
@@ -591,26 +344,12 @@ def needs_typo_tolerance(params: SearchParams, exact_matches: int) -> bool:
     return exact_matches < FEW_HITS and bool(params.parsed.fuzzy_text)
 
 
-def typo_retry(params: SearchParams, index: str, first: SearchPage) -> Search[Any] | None:
-    """The typo-tolerant second request after the exact `first` page, None if not needed."""
-    if not needs_typo_tolerance(params, first.matched):
+def build_typo_retry(
+    params: SearchParams, index: str, exact_matches: int, did_you_mean: str | None
+) -> Search[Any] | None:
+    """The typo-tolerant second request after an exact one that matched `exact_matches`
+    articles and suggested `did_you_mean`; None when it is not needed."""
+    if not needs_typo_tolerance(params, exact_matches):
         return None
-    corrected = parse_query(first.did_you_mean.q).text if first.did_you_mean else None
+    corrected = parse_query(did_you_mean).text if did_you_mean else None
     return build_search(params, index, fuzzy=True, corrected=corrected)
-
-
-def run_search(client: Elasticsearch, params: SearchParams, index: str) -> SearchPage:
-    """Send the search for `params` to `index` and wrap the answer.
-
-    When the exact words find little, the search runs a second time forgiving typos; the
-    "did you mean" of the first answer is kept.
-    """
-    response = client.search(index=index, body=build_search(params, index).to_dict())
-    page = SearchPage.from_response(response.body, params)
-    retry = typo_retry(params, index, page)
-    if retry is not None:
-        response = client.search(index=index, body=retry.to_dict())
-        page = SearchPage.from_response(
-            response.body, params, fuzzy=True, did_you_mean=page.did_you_mean
-        )
-    return page

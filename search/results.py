@@ -1,59 +1,65 @@
-"""From a raw Elasticsearch response to the page the API and the UI show (pure)."""
+"""From a raw Elasticsearch response to the page the API and the UI show (pure).
+
+`SearchPage` is the `/api/search` answer as declared (its JSON Schema is in the OpenAPI
+document) plus what the HTML page needs for its links, kept out of the JSON.
+"""
 
 from __future__ import annotations
 
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, model_serializer
+from pydantic.json_schema import SkipJsonSchema
 
 from articles import ENTITY_TYPES, FACETS
-from search.cursor import cursor_after
+from search.cursor import CursorError, cursor_after
+from search.limits import MAX_TITLE_CHARS, capped
+from search.models import ApiModel, Args, Day, Entities, LinkArgs, keyed_by
+from search.params import MAX_RESULT_WINDOW, SearchParams, Sort
 from search.syntax import FieldFilter, corrected_query
 from search.timeline import Timeline, base_interval, timeline_from_buckets
 
-if TYPE_CHECKING:
-    from search.query import SearchParams
-
-# Mirrors search.query.MAX_RESULT_WINDOW (not imported: query imports this module).
-MAX_RESULT_WINDOW = 10_000
 # Page numbers shown on each side of the current page.
 PAGE_WINDOW = 3
 
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# What cutting escaped, marked-up text can leave at its end: half a tag or half an entity.
+_CUT_MARKUP = re.compile(r"(<[^>]*|&[^;]*)$")
 
-Args = dict[str, list[str]]
 
-
-@dataclass(frozen=True)
-class FacetValue:
+class FacetValue(ApiModel):
     """A facet value ready to display: its count, whether it is selected, its toggle link."""
 
     value: str
-    count: int
+    count: int = Field(ge=0)
     selected: bool
     # URL parameters of the same search with this value toggled (for `url_for`).
-    toggle_args: Args
-
-    def to_dict(self) -> dict[str, Any]:
-        """The API form (without the link arguments)."""
-        return {"value": self.value, "count": self.count, "selected": self.selected}
+    toggle_args: LinkArgs = Field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(ApiModel):
     """One article in a result list."""
 
     id: str
-    title: str
+    title: str = Field(description="Plain text")
     url: str | None
     source: str | None
-    published: str | None
-    # HTML-escaped fragments with `<mark>` around matches, per field ("title", "body").
-    highlights: Mapping[str, list[str]]
-    # Entity names per type ("person", "organization", "location").
-    entities: Mapping[str, list[str]]
+    published: Day
+    highlights: Annotated[
+        dict[str, list[str]],
+        keyed_by(
+            ("title", "body"),
+            description=(
+                "HTML-escaped fragments with <mark> around matches. The body "
+                "falls back to its opening when nothing in it matched."
+            ),
+        ),
+    ]
+    entities: Entities
 
     @classmethod
     def from_hit(cls, hit: Mapping[str, Any]) -> Hit:
@@ -62,33 +68,27 @@ class Hit:
         highlight: Mapping[str, Any] = hit.get("highlight") or {}
         return cls(
             id=str(hit["_id"]),
-            title=_text(source.get("title")) or "",
-            url=_text(source.get("url")),
-            source=_text(source.get("source")),
+            title=capped(text(source.get("title")) or "", MAX_TITLE_CHARS),
+            url=text(source.get("url")),
+            source=text(source.get("source")),
             published=day(source.get("published")),
-            highlights={field: _strings(highlight.get(field)) for field in ("title", "body")},
-            entities={kind: _strings(source.get(kind)) for kind in ENTITY_TYPES},
+            highlights={
+                field: [capped_markup(f, MAX_TITLE_CHARS) for f in strings(highlight.get(field))]
+                for field in ("title", "body")
+            },
+            entities={kind: strings(source.get(kind)) for kind in ENTITY_TYPES},
         )
 
-    def to_dict(self) -> dict[str, Any]:
-        """The API form."""
-        return {
-            "id": self.id,
-            "title": self.title,
-            "url": self.url,
-            "source": self.source,
-            "published": self.published,
-            "highlights": {field: list(v) for field, v in self.highlights.items()},
-            "entities": {kind: list(v) for kind, v in self.entities.items()},
-        }
 
-
-@dataclass(frozen=True)
-class DidYouMean:
-    """A corrected query: its text and the URL parameters of the search for it."""
+class DidYouMean(ApiModel):
+    """A corrected query: its text (all the API shows) and the URL parameters of its search."""
 
     q: str
-    args: Args
+    args: LinkArgs
+
+    @model_serializer(mode="plain")
+    def _as_text(self) -> str:
+        return self.q
 
 
 @dataclass(frozen=True)
@@ -109,28 +109,38 @@ class PageLink:
     current: bool
 
 
-@dataclass(frozen=True)
-class SearchPage:
-    """One page of results with its facets, in the shape the API and the UI share."""
+class SearchPage(ApiModel):
+    """One page of results with its facets: the `/api/search` answer and the search page."""
 
-    params: SearchParams
-    total: int
-    took_ms: int
+    total: int = Field(ge=0)
+    took_ms: int = Field(ge=0)
+    page: int = Field(ge=1, description="The current page number")
+    size: int = Field(ge=1, description="Hits per page")
     hits: tuple[Hit, ...]
-    facets: Mapping[str, tuple[FacetValue, ...]]
-    # "eq" when `total` is exact, "gte" when it is a lower bound.
-    total_relation: str = "eq"
-    # Articles matching the words, prefixes and dates before facet selections (`total` when
-    # the response does not say).
-    matched: int = 0
-    # Facets with values beyond those listed.
-    facets_more: Mapping[str, bool] = field(default_factory=dict)
+    facets: Annotated[dict[str, tuple[FacetValue, ...]], keyed_by(FACETS)]
+    total_relation: Literal["eq", "gte"] = Field(
+        "eq", description="eq: total is exact; gte: total is a lower bound"
+    )
+    sort: Sort = Field(description="The order applied (relevance without words is newest)")
+    last_page: int = Field(ge=1, description="The last page reachable with `page`")
+    next_cursor: str | None = Field(
+        None, description="Pass as `cursor` for the next page; null on the last"
+    )
+    fuzzy: bool = Field(False, description="Whether close spellings were included")
+    did_you_mean: DidYouMean | None = Field(
+        None, description="The query with misspelled words corrected"
+    )
+    query_filters: tuple[FieldFilter, ...] = Field(
+        (), description="Filters typed as prefixes (person:, org:, loc:, source:)"
+    )
     timeline: Timeline | None = None
-    did_you_mean: DidYouMean | None = None
-    # Whether typo-tolerant matching was used (the exact words found too little).
-    fuzzy: bool = False
-    # Sort values of the last hit, for the cursor of the next page.
-    last_sort: tuple[Any, ...] | None = None
+
+    # For the HTML page and the retry decision; not in the API.
+    params: SkipJsonSchema[SearchParams] = Field(exclude=True, repr=False)
+    # Articles matching the words, prefixes and dates before facet selections.
+    matched: SkipJsonSchema[int] = Field(0, exclude=True)
+    # Facets with values beyond those listed.
+    facets_more: SkipJsonSchema[dict[str, bool]] = Field(default_factory=dict, exclude=True)
 
     @classmethod
     def from_response(
@@ -146,21 +156,28 @@ class SearchPage:
         total = hits.get("total") or 0
         aggregations = response.get("aggregations") or {}
         raw_hits = hits.get("hits") or ()
-        last_sort = raw_hits[-1].get("sort") if raw_hits else None
+        found = tuple(Hit.from_hit(hit) for hit in raw_hits)
         timeline_agg: Mapping[str, Any] = (aggregations.get("_timeline") or {}).get(
             "published"
         ) or {}
         total_value = int(total["value"] if isinstance(total, Mapping) else total)
         matched = (aggregations.get("_matched") or {}).get("doc_count")
+        sort = params.effective_sort
+        last_sort = raw_hits[-1].get("sort") if raw_hits else None
         return cls(
             params=params,
             total=total_value,
             matched=total_value if matched is None else int(matched),
-            total_relation=str(total.get("relation", "eq")) if isinstance(total, Mapping) else "eq",
+            total_relation=_relation(total),
             took_ms=int(response.get("took") or 0),
-            hits=tuple(Hit.from_hit(hit) for hit in raw_hits),
+            page=params.page,
+            size=params.size,
+            hits=found,
             facets={name: _facet_values(name, aggregations, params) for name in FACETS},
             facets_more={name: _has_more(name, aggregations) for name in FACETS},
+            sort=sort,
+            last_page=_last_page(total_value, params.size),
+            next_cursor=_next_cursor(params, total_value, found, sort, last_sort),
             timeline=timeline_from_buckets(
                 timeline_agg.get("buckets") or (),
                 base_interval(params.date_from, params.date_to),
@@ -168,27 +185,13 @@ class SearchPage:
             ),
             did_you_mean=did_you_mean or _did_you_mean(response, params),
             fuzzy=fuzzy,
-            last_sort=tuple(last_sort) if last_sort else None,
+            query_filters=params.parsed.filters,
         )
-
-    @property
-    def sort(self) -> str:
-        """The order the hits are in."""
-        return self.params.effective_sort
 
     @property
     def field_filters(self) -> tuple[FieldFilter, ...]:
         """Filters typed into the query box (`person:"Ali Khamenei"`)."""
-        return self.params.parsed.filters
-
-    @property
-    def next_cursor(self) -> str | None:
-        """Token for the page after this one (any depth), None when this page is the last."""
-        if self.last_sort is None or len(self.hits) < self.size:
-            return None
-        if self.params.cursor is None and self.params.offset + len(self.hits) >= self.total:
-            return None
-        return cursor_after(self.sort, self.last_sort)
+        return self.query_filters
 
     def expand_args(self, facet: str, expanded: bool) -> Args:
         """URL parameters of this page with `facet` listing more (or the usual few) values."""
@@ -197,7 +200,7 @@ class SearchPage:
     @property
     def dates_cleared_args(self) -> Args:
         """URL parameters of this search over all dates."""
-        return self.params.with_dates(None, None).to_args()
+        return self.params.dates_args(None, None)
 
     @property
     def everything_cleared_args(self) -> Args:
@@ -206,36 +209,20 @@ class SearchPage:
 
     def facet_find_fields(self) -> list[tuple[str, str]]:
         """Hidden fields of a facet's "find a value" form: this search, its words as `query`."""
-        args = self.params.with_page(1).to_args()
+        args = self.params.page_args(1)
         args.pop("expand", None)
         if "q" in args:
             args["query"] = args.pop("q")
         return [(key, value) for key, values in args.items() for value in values]
 
-    def sort_links(self, sorts: Sequence[str]) -> list[SortLink]:
+    def sort_links(self, sorts: Sequence[Sort]) -> list[SortLink]:
         """A link per order; "relevance" only when there are words to rank by."""
         has_text = self.params.parsed.has_text
         return [
-            SortLink(name, self.params.with_sort(name).to_args(), name == self.sort)  # type: ignore[arg-type]
+            SortLink(name, self.params.with_sort(name).to_args(), name == self.sort)
             for name in sorts
             if has_text or name != "relevance"
         ]
-
-    @property
-    def page(self) -> int:
-        """The current page number (from 1)."""
-        return self.params.page
-
-    @property
-    def size(self) -> int:
-        """Hits per page."""
-        return self.params.size
-
-    @property
-    def last_page(self) -> int:
-        """The last page that can be shown (Elasticsearch pages through 10,000 hits at most)."""
-        reachable = min(self.total, MAX_RESULT_WINDOW)
-        return max(1, math.ceil(reachable / self.size))
 
     @property
     def first_shown(self) -> int:
@@ -250,14 +237,14 @@ class SearchPage:
     @property
     def prev_args(self) -> Args | None:
         """URL parameters of the previous page, None on the first."""
-        return self.params.with_page(self.page - 1).to_args() if self.page > 1 else None
+        return self.params.page_args(self.page - 1) if self.page > 1 else None
 
     @property
     def next_args(self) -> Args | None:
         """URL parameters of the next page, None on the last."""
         if self.page >= self.last_page:
             return None
-        return self.params.with_page(self.page + 1).to_args()
+        return self.params.page_args(self.page + 1)
 
     def page_links(self) -> list[PageLink | None]:
         """Links to the first, last and nearby pages; None marks a gap between numbers."""
@@ -274,31 +261,36 @@ class SearchPage:
         for number in numbers:
             if links and (previous := links[-1]) is not None and number > previous.number + 1:
                 links.append(None)
-            links.append(
-                PageLink(number, self.params.with_page(number).to_args(), number == self.page)
-            )
+            links.append(PageLink(number, self.params.page_args(number), number == self.page))
         return links
 
-    def to_dict(self) -> dict[str, Any]:
-        """The API form of `/api/search` (the documented keys first; later ones were added)."""
-        return {
-            "total": self.total,
-            "took_ms": self.took_ms,
-            "page": self.page,
-            "size": self.size,
-            "hits": [hit.to_dict() for hit in self.hits],
-            "facets": {
-                name: [value.to_dict() for value in values] for name, values in self.facets.items()
-            },
-            "total_relation": self.total_relation,
-            "sort": self.sort,
-            "last_page": self.last_page,
-            "next_cursor": self.next_cursor,
-            "fuzzy": self.fuzzy,
-            "did_you_mean": self.did_you_mean.q if self.did_you_mean else None,
-            "query_filters": [f.to_dict() for f in self.field_filters],
-            "timeline": self.timeline.to_dict() if self.timeline else None,
-        }
+
+def _relation(total: object) -> Literal["eq", "gte"]:
+    """Whether a total is exact ("eq") or a lower bound ("gte"); exact when not said."""
+    return "gte" if isinstance(total, Mapping) and total.get("relation") == "gte" else "eq"
+
+
+def _last_page(total: int, size: int) -> int:
+    """The last page that can be shown (Elasticsearch pages through 10,000 hits at most)."""
+    return max(1, math.ceil(min(total, MAX_RESULT_WINDOW) / size))
+
+
+def _next_cursor(
+    params: SearchParams,
+    total: int,
+    hits: Sequence[Hit],
+    sort: str,
+    last_sort: Sequence[Any] | None,
+) -> str | None:
+    """Token for the page after this one (any depth), None when this page is the last."""
+    if not last_sort or len(hits) < params.size:
+        return None
+    if params.cursor is None and params.offset + len(hits) >= total:
+        return None
+    try:
+        return cursor_after(sort, list(last_sort))
+    except CursorError:
+        return None  # sort values no cursor can hold (the engine never gives them here)
 
 
 def _facet_values(
@@ -312,19 +304,26 @@ def _facet_values(
     """
     wrapper: Mapping[str, Any] = aggregations.get(f"_filter_{name}") or {}
     counts: dict[str, int] = {}
-    for bucket in _buckets(wrapper, name):
+    for bucket in buckets(wrapper, name):
         counts.setdefault(str(bucket["key"]), int(bucket["doc_count"]))
-    selected_counts = {str(b["key"]): int(b["doc_count"]) for b in _buckets(wrapper, "selected")}
+    selected_counts = {str(b["key"]): int(b["doc_count"]) for b in buckets(wrapper, "selected")}
     for value in params.filters.get(name, ()):
         counts.setdefault(value, selected_counts.get(value, 0))
+    return facet_values(name, counts.items(), params)
+
+
+def facet_values(
+    name: str, counts: Sequence[tuple[str, int]] | Any, params: SearchParams
+) -> tuple[FacetValue, ...]:
+    """Values of facet `name` with their counts, selection and toggle links under `params`."""
     return tuple(
         FacetValue(
             value=value,
             count=count,
             selected=params.selected(name, value),
-            toggle_args=params.toggled(name, value).to_args(),
+            toggle_args=params.toggle_args(name, value),
         )
-        for value, count in counts.items()
+        for value, count in counts
     )
 
 
@@ -344,14 +343,25 @@ def _did_you_mean(response: Mapping[str, Any], params: SearchParams) -> DidYouMe
     q = corrected_query(params.q, params.parsed.words, str(options[0].get("text") or ""))
     if q is None:
         return None
-    return DidYouMean(q, params.with_query(q).to_args())
+    return DidYouMean(q=q, args=params.with_query(q).to_args())
 
 
-def _buckets(wrapper: Mapping[str, Any], name: str) -> Sequence[Mapping[str, Any]]:
-    """The buckets of sub-aggregation `name`, empty when absent."""
-    agg: Mapping[str, Any] = wrapper.get(name) or {}
-    buckets: Sequence[Mapping[str, Any]] = agg.get("buckets") or ()
-    return buckets
+def buckets(aggs: Mapping[str, Any], name: str) -> Sequence[Mapping[str, Any]]:
+    """The buckets of (sub-)aggregation `name` in `aggs`, empty when absent."""
+    agg: Mapping[str, Any] = aggs.get(name) or {}
+    found: Sequence[Mapping[str, Any]] = agg.get("buckets") or ()
+    return found
+
+
+def capped_markup(fragment: str, limit: int) -> str:
+    """An escaped fragment with `<mark>` tags cut to about `limit` characters, still well
+    formed: no half tag or entity at the end, and an open mark closed."""
+    if len(fragment) <= limit:
+        return fragment
+    cut = _CUT_MARKUP.sub("", fragment[:limit])
+    if cut.count("<mark>") > cut.count("</mark>"):
+        cut += "</mark>"
+    return cut + "…"
 
 
 def day(value: object) -> str | None:
@@ -361,14 +371,14 @@ def day(value: object) -> str | None:
     return None
 
 
-def _text(value: object) -> str | None:
+def text(value: object) -> str | None:
     """A stored string field, None when missing."""
     if value is None:
         return None
     return value if isinstance(value, str) else str(value)
 
 
-def _strings(value: object) -> list[str]:
+def strings(value: object) -> list[str]:
     """A stored keyword array (or single value) as a list of strings."""
     if value is None:
         return []

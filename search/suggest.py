@@ -8,55 +8,57 @@ and article titles from the articles, newest first.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Literal
 
-from articles import ENTITY_TYPES, name_of, names_alias
-from search.query import InvalidParam, SearchParams, clean_text
-from search.results import Args, day
+from pydantic import Field
 
-if TYPE_CHECKING:
-    from elasticsearch import Elasticsearch
+from articles import ENTITY_TYPES, EntityType, name_of, names_alias
+from search.limits import MAX_TITLE_CHARS, capped
+from search.models import ApiModel, Args, Day
+from search.params import filter_args
+from search.results import day
 
-# Longer input is not a prefix anyone is still typing; it is refused rather than cut.
-MAX_PREFIX_LENGTH = 100
 NAMES = 5
 TITLES = 5
 # Typos are forgiven from this many characters on: "kham" should not turn into "khan".
 FUZZY_FROM = 4
 
 
-@dataclass(frozen=True)
-class Suggestion:
-    """One suggestion: an entity (its kind and name) or an article (its title and id)."""
+class NameSuggestion(ApiModel):
+    """An entity whose name has a word starting with what was typed."""
 
-    kind: str
+    kind: EntityType
     text: str
-    # Set for articles.
-    id: str | None = None
-    published: str | None = None
-    source: str | None = None
+    # Where picking it leads: the search filtered on it (set by the page, which knows URLs).
+    url: str = ""
 
     @property
     def search_args(self) -> Args:
-        """For an entity, the URL parameters of a search filtered on it."""
-        return SearchParams().toggled(self.kind, self.text).to_args()
-
-    def to_dict(self) -> dict[str, Any]:
-        """The API form (an article's id, date and source only for articles)."""
-        base: dict[str, Any] = {"kind": self.kind, "text": self.text}
-        if self.kind == "title":
-            base |= {"id": self.id, "published": self.published, "source": self.source}
-        return base
+        """URL parameters of a search filtered on this entity."""
+        return filter_args(self.kind, self.text)
 
 
-def suggest_prefix(args: Any) -> str:
-    """The `q` of a suggest request, cleaned; raises InvalidParam when it is too long."""
-    values = args.getlist("q")
-    prefix = clean_text(values[0]) if values else ""
-    if len(prefix) > MAX_PREFIX_LENGTH:
-        raise InvalidParam(f"q must be at most {MAX_PREFIX_LENGTH} characters")
-    return prefix
+class TitleSuggestion(ApiModel):
+    """An article whose title has a word starting with what was typed."""
+
+    kind: Literal["title"] = "title"
+    text: str
+    id: str
+    published: Day
+    source: str | None
+    # Where picking it leads: the article (set by the page, which knows URLs).
+    url: str = ""
+
+
+Suggestion = NameSuggestion | TitleSuggestion
+
+
+class Suggestions(ApiModel):
+    """The answer of `/api/suggest`: names (with their kind), most-mentioned first; then
+    titles, newest first."""
+
+    q: str
+    suggestions: tuple[Suggestion, ...] = Field(description="Names first, then titles")
 
 
 def build_suggest(prefix: str) -> dict[str, Any]:
@@ -102,16 +104,15 @@ def suggestions_from_response(response: Mapping[str, Any]) -> list[Suggestion]:
         name = name_of(str(option.get("text") or ""))
         if kind and name and (kind, name.casefold()) not in seen and len(names) < NAMES:
             seen.add((kind, name.casefold()))
-            names.append(Suggestion(kind, name))
+            names.append(NameSuggestion(kind=kind, text=name))
     for option in [*_options(suggest, "titles"), *_options(suggest, "titles_fuzzy")]:
         source: Mapping[str, Any] = option.get("_source") or {}
-        title = str(source.get("title") or "")
+        title = capped(str(source.get("title") or ""), MAX_TITLE_CHARS)
         if title and ("title", title.casefold()) not in seen and len(titles) < TITLES:
             seen.add(("title", title.casefold()))
             titles.append(
-                Suggestion(
-                    "title",
-                    title,
+                TitleSuggestion(
+                    text=title,
                     id=str(option.get("_id")),
                     published=day(source.get("published")),
                     source=str(source["source"]) if source.get("source") else None,
@@ -128,17 +129,3 @@ def _options(suggest: Mapping[str, Any], name: str) -> Sequence[Mapping[str, Any
 def suggest_indices(alias: str) -> str:
     """The indices a suggest request reads: the articles (titles) and their names index."""
     return f"{alias},{names_alias(alias)}"
-
-
-def run_suggest(client: Elasticsearch, prefix: str, alias: str) -> list[Suggestion]:
-    """Suggestions for `prefix` from the articles behind `alias` and their names index.
-
-    None for an empty prefix (nothing is sent). A names index not built yet (an index loaded
-    before it existed; the next `load` builds it) means titles only, not an error.
-    """
-    if not prefix:
-        return []
-    response = client.search(
-        index=suggest_indices(alias), body=build_suggest(prefix), ignore_unavailable=True
-    )
-    return suggestions_from_response(response.body)

@@ -9,6 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pydantic import Field
+
+from articles import FACETS
+from search.models import ApiModel
+
 # Prefixes a visitor may type, mapped to the facet they filter.
 FIELD_PREFIXES: dict[str, str] = {
     "person": "person",
@@ -32,17 +37,12 @@ WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
 _OPERATORS = {"OR": "|", "AND": "+"}
 
 
-@dataclass(frozen=True)
-class FieldFilter:
+class FieldFilter(ApiModel):
     """A `prefix:value` from the query box: keep (or with `-`, drop) articles with that value."""
 
-    facet: str
+    facet: str = Field(serialization_alias="field", json_schema_extra={"enum": list(FACETS)})
     value: str
-    negated: bool = False
-
-    def to_dict(self) -> dict[str, str | bool]:
-        """The API form."""
-        return {"field": self.facet, "value": self.value, "exclude": self.negated}
+    negated: bool = Field(False, serialization_alias="exclude")
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def parse_query(q: str) -> ParsedQuery:
         value = " ".join(raw.split())
         if facet is None or not value:
             return match[0]
-        filters.append(FieldFilter(facet, value, negated=match["neg"] == "-"))
+        filters.append(FieldFilter(facet=facet, value=value, negated=match["neg"] == "-"))
         return " "
 
     rest = _FIELD.sub(take, q)

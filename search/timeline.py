@@ -8,22 +8,26 @@ years, five-year spans or decades until they fit the width of the page.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import MAXYEAR, UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
-if TYPE_CHECKING:
-    from search.query import SearchParams
+from pydantic import Field
+from pydantic.json_schema import SkipJsonSchema
 
-Args = dict[str, list[str]]
+from search.models import ApiModel, LinkArgs
+
+if TYPE_CHECKING:
+    from search.params import SearchParams
+
 BaseInterval = Literal["day", "month"]
+Interval = Literal["day", "week", "month", "quarter", "year", "5 years", "decade", "century"]
 
 # More bars than this stop being readable at phone width.
 MAX_BARS = 40
 # A period up to this many days is drawn in days (or weeks), anything longer in months or more.
 DAY_SPAN = 92
 # Bar widths, smallest first: name and length in the base interval's units.
-_MONTH_GROUPS: tuple[tuple[str, int], ...] = (
+_MONTH_GROUPS: tuple[tuple[Interval, int], ...] = (
     ("month", 1),
     ("quarter", 3),
     ("year", 12),
@@ -31,7 +35,7 @@ _MONTH_GROUPS: tuple[tuple[str, int], ...] = (
     ("decade", 120),
     ("century", 1200),
 )
-_DAY_GROUPS: tuple[tuple[str, int], ...] = (("day", 1), ("week", 7))
+_DAY_GROUPS: tuple[tuple[Interval, int], ...] = (("day", 1), ("week", 7))
 
 
 def base_interval(date_from: date | None, date_to: date | None) -> BaseInterval:
@@ -41,36 +45,26 @@ def base_interval(date_from: date | None, date_to: date | None) -> BaseInterval:
     return "month"
 
 
-@dataclass(frozen=True)
-class TimeBar:
+class TimeBar(ApiModel):
     """One bar: a period, the number of results in it, and the search narrowed to it."""
 
-    start: date
-    end: date
-    count: int
-    label: str
-    args: Args
-
-    def to_dict(self) -> dict[str, Any]:
-        """The API form."""
-        return {"from": self.start.isoformat(), "to": self.end.isoformat(), "count": self.count}
+    start: date = Field(serialization_alias="from")
+    end: date = Field(serialization_alias="to")
+    count: int = Field(ge=0)
+    label: SkipJsonSchema[str] = Field(exclude=True)
+    args: LinkArgs
 
 
-@dataclass(frozen=True)
-class Timeline:
-    """The bars of the histogram, evenly spaced in time, empty periods included."""
+class Timeline(ApiModel):
+    """Results per period, evenly spaced, empty periods included."""
 
-    interval: str
-    bars: tuple[TimeBar, ...]
+    interval: Interval
+    bars: tuple[TimeBar, ...] = Field(serialization_alias="buckets")
 
     @property
     def max_count(self) -> int:
         """The tallest bar's count (at least 1, so heights can be divided by it)."""
         return max((bar.count for bar in self.bars), default=0) or 1
-
-    def to_dict(self) -> dict[str, Any]:
-        """The API form."""
-        return {"interval": self.interval, "buckets": [bar.to_dict() for bar in self.bars]}
 
 
 def timeline_from_buckets(
@@ -81,8 +75,9 @@ def timeline_from_buckets(
     for bucket in buckets:
         count = int(bucket.get("doc_count") or 0)
         if count:
-            day = datetime.fromtimestamp(int(bucket["key"]) / 1000, UTC).date()
-            counts[day] = counts.get(day, 0) + count
+            day = _day_of(bucket["key"])
+            if day is not None:
+                counts[day] = counts.get(day, 0) + count
     if not counts:
         return None
     if base == "month":
@@ -103,9 +98,9 @@ def _by_months(counts: Mapping[date, int], params: SearchParams) -> Timeline:
     bars = []
     for group in range(first // size, last // size + 1):
         start = _month_start(group * size)
-        end = _month_start(group * size + size) - timedelta(days=1)
+        end = _month_end(group * size + size - 1)
         bars.append(_bar(start, end, grouped.get(group, 0), _month_label(name, start, end), params))
-    return Timeline(name, tuple(bars))
+    return Timeline(interval=name, bars=tuple(bars))
 
 
 def _by_days(counts: Mapping[date, int], params: SearchParams) -> Timeline:
@@ -122,29 +117,63 @@ def _by_days(counts: Mapping[date, int], params: SearchParams) -> Timeline:
     bars = []
     start = group_start(first)
     while start <= last:
-        end = start + timedelta(days=size - 1)
+        end = _plus_days(start, size - 1)
         label = _long(start) if size == 1 else f"Week of {_long(start)}"
         bars.append(_bar(start, end, grouped.get(start, 0), label, params))
+        if end == date.max:
+            break
         start = end + timedelta(days=1)
-    return Timeline(name, tuple(bars))
+    return Timeline(interval=name, bars=tuple(bars))
 
 
 def _bar(start: date, end: date, count: int, label: str, params: SearchParams) -> TimeBar:
     """A bar whose link keeps within the period already chosen."""
     low = max(start, params.date_from) if params.date_from else start
     high = min(end, params.date_to) if params.date_to else end
-    return TimeBar(start, end, count, label, params.with_dates(low, high).to_args())
+    return TimeBar(
+        start=start, end=end, count=count, label=label, args=params.dates_args(low, high)
+    )
+
+
+def _day_of(key: object) -> date | None:
+    """The day of a bucket key (epoch milliseconds); None outside the calendar (years 1-9999),
+    where a stored date can still fall: such an article is listed, just not drawn."""
+    try:
+        return datetime.fromtimestamp(int(str(key)) / 1000, UTC).date()
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 def _month_start(index: int) -> date:
+    """The first day of month `index` (counted from year 0), kept within the calendar: bars
+    of decades or centuries around year 1 or 9999 reach past it."""
+    if index < 12:
+        return date.min
+    if index // 12 > MAXYEAR:
+        return date.max
     return date(index // 12, index % 12 + 1, 1)
+
+
+def _month_end(index: int) -> date:
+    """The last day of month `index`, kept within the calendar."""
+    if (index + 1) // 12 > MAXYEAR:
+        return date.max
+    return max(_month_start(index + 1) - timedelta(days=1), date.min)
+
+
+def _plus_days(day: date, days: int) -> date:
+    """`day` and `days` more, stopping at the calendar's last day."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max
 
 
 def _long(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-def _month_label(name: str, start: date, end: date) -> str:
+def _month_label(name: Interval, start: date, end: date) -> str:
     if name == "month":
         return f"{start:%B %Y}"
     if name == "quarter":

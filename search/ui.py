@@ -7,9 +7,8 @@ from datetime import date
 from flask import Blueprint, Response
 
 from search import pages
-from search.entity import entity_page
 from search.negotiate import respond
-from search.query import SORTS
+from search.params import SORTS
 
 bp = Blueprint("ui", __name__)
 
@@ -18,29 +17,28 @@ bp = Blueprint("ui", __name__)
 def search() -> Response:
     """The search page: query box, results, facets, timeline and pagination, state in the URL."""
     page = pages.search_page()
-    return respond(page.to_dict(), "search.html", page=page, params=page.params, sorts=SORTS)
+    return respond(page, "search.html", page=page, params=page.params, sorts=SORTS)
 
 
 @bp.get("/facets/<name>")
 def facet_values(name: str) -> Response:
     """All values of one facet under the current search, searchable by word (`q`)."""
-    query, values = pages.facet_page(name)
-    payload = pages.facet_payload(query, values)
-    return respond(payload, "facet.html", query=query, values=values)
+    found = pages.facet_page(name)
+    return respond(found, "facet.html", query=found.query, values=found.values)
 
 
 @bp.get("/articles/<path:article_id>")
 def article(article_id: str) -> Response:
     """One article, its mentions linked to filtered searches, and related articles."""
     found = pages.article_page(article_id)
-    return respond(found.to_dict(), "article.html", article=found)
+    return respond(found, "article.html", article=found)
 
 
 @bp.get("/entities/<kind>/<path:name>")
 def entity(kind: str, name: str) -> Response:
     """One entity's page: the forms it was seen under, its articles, its unusual company."""
-    view = entity_page(kind, name)
-    return respond(view.to_dict(), "entity.html", entity=view)
+    view = pages.entity_page(kind, name)
+    return respond(view, "entity.html", entity=view)
 
 
 @bp.app_template_filter("long_date")

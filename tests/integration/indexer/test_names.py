@@ -19,7 +19,7 @@ from indexer.index.lifecycle import ensure_index
 from indexer.index.names import NamesError, names_current, sync_names
 from indexer.load.bulk import BulkItem, bulk_load
 from indexer.load.fingerprint import provenance_of
-from search.suggest import run_suggest
+from search.pages import run_suggest
 from tests.support import delete_indices
 
 pytestmark = pytest.mark.es

@@ -105,8 +105,21 @@ def test_cursor_paging_by_relevance_never_repeats(client: FlaskClient) -> None:
 
 def test_a_bad_cursor_is_a_400(client: FlaskClient) -> None:
     assert client.get("/api/search?cursor=nonsense").status_code == 400
-    newest = get_json(client, "/api/search", size=2)["next_cursor"]
-    assert client.get(f"/api/search?q=Karabakh&cursor={newest}").status_code == 400
+    assert client.get("/api/search?cursor=newest.i1.f1.sAAA&page=2").status_code == 400
+
+
+def test_a_cursor_continues_in_its_own_order(client: FlaskClient) -> None:
+    # Issue 10: every cursor of the documented form is accepted; one made under another order
+    # (it used to be a 400) continues in its own, whatever `sort` says.
+    first = get_json(client, "/api/search", size=2)
+    assert first["sort"] == "newest"
+    answer = client.get(f"/api/search?q=Karabakh&size=2&cursor={first['next_cursor']}")
+    assert answer.status_code == 200
+    body = answer.get_json()
+    assert body["sort"] == "newest"
+    dates = [hit["published"] for hit in body["hits"] if hit["published"]]
+    assert dates == sorted(dates, reverse=True)
+    assert all(hit["published"] <= first["hits"][-1]["published"] for hit in body["hits"])
 
 
 @pytest.mark.parametrize(

@@ -268,5 +268,6 @@ def test_healthz_reports_the_engine_and_the_documents_behind_the_alias(
     body = answer.get_json()
     assert body["status"] == "ok"
     assert body["engine"]["cluster_status"] in ("green", "yellow")
-    assert body["engine"]["version"].startswith("9.")
+    # The engine's version is nobody's business (issue 10): it would say which flaws to try.
+    assert "version" not in body["engine"]
     assert body["index"] == {"alias": settings.index_alias, "docs": len(ARTICLES)}

@@ -11,7 +11,7 @@ from elastic_transport import ApiResponseMeta, HttpHeaders, NodeConfig
 from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
 
-from search.query import SearchParams
+from search.params import SearchParams
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
@@ -52,7 +52,6 @@ class StubES:
         self.docs = docs
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.cluster = SimpleNamespace(health=self._health)
-        self.nodes = SimpleNamespace(info=self._nodes_info)
 
     def _answer(self, name: str, kwargs: dict[str, Any], body: Any) -> SimpleNamespace:
         self.calls.append((name, kwargs))
@@ -73,9 +72,6 @@ class StubES:
     def _health(self, **kwargs: Any) -> dict[str, Any]:
         self._answer("cluster.health", kwargs, None)
         return {"cluster_name": "test", "status": "green", "number_of_nodes": 1}
-
-    def _nodes_info(self, **kwargs: Any) -> SimpleNamespace:
-        return self._answer("nodes.info", kwargs, {"nodes": {"n1": {"version": "9.5.4"}}})
 
 
 def stub_of(client: FlaskClient) -> StubES:

@@ -5,13 +5,13 @@ import pytest
 from search.entity import (
     EntityView,
     UnknownEntityType,
-    entity_request,
+    build_entity,
     forms_pattern,
 )
 
 
 def test_the_request_counts_forms_and_unusual_company_of_one_entity():
-    assert entity_request("person", "Ali Khamenei") == {
+    assert build_entity("person", "Ali Khamenei") == {
         "size": 0,
         "track_total_hits": True,
         "query": {"bool": {"filter": [{"term": {"person": "Ali Khamenei"}}]}},
@@ -44,7 +44,7 @@ def test_names_never_become_regular_expression_syntax():
 
 def test_an_unknown_type_is_refused():
     with pytest.raises(UnknownEntityType):
-        entity_request("planet", "Mars")
+        build_entity("planet", "Mars")
 
 
 RESPONSE = {

@@ -7,8 +7,8 @@ import re
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from search.facet_values import FacetQuery, build_facet_search, value_pattern, values_from_response
-from search.query import InvalidParam, SearchParams
+from search.facet_values import build_facet_search, value_pattern, values_from_response
+from search.params import FacetQuery, InvalidParam, SearchParams
 
 
 def lucene_like(pattern: str) -> re.Pattern[str]:
@@ -53,7 +53,7 @@ def test_an_unknown_facet_or_an_overlong_text_is_refused() -> None:
 
 def test_the_request_counts_values_under_the_other_facets_only() -> None:
     search = SearchParams(q="Karabakh", filters={"location": ("Iran",), "person": ("X",)})
-    body = build_facet_search(FacetQuery("location", "ar", search), "a").to_dict()
+    body = build_facet_search(FacetQuery(facet="location", text="ar", search=search), "a").to_dict()
     assert body["size"] == 0
     assert body["track_total_hits"] is False
     assert body["query"]["bool"]["filter"] == [{"terms": {"person": ["X"]}}]
@@ -69,7 +69,9 @@ def test_the_request_counts_values_under_the_other_facets_only() -> None:
 
 
 def test_without_text_the_most_frequent_values_are_listed() -> None:
-    body = build_facet_search(FacetQuery("source", "", SearchParams()), "a").to_dict()
+    body = build_facet_search(
+        FacetQuery(facet="source", text="", search=SearchParams()), "a"
+    ).to_dict()
     assert body["query"] == {"match_all": {}}
     assert "include" not in body["aggs"]["values"]["terms"]
 
@@ -83,6 +85,8 @@ def test_values_carry_counts_selection_and_toggle_links() -> None:
             }
         }
     }
-    iran, iraq = values_from_response(response, FacetQuery("location", "ir", search))
+    iran, iraq = values_from_response(
+        response, FacetQuery(facet="location", text="ir", search=search)
+    ).values
     assert (iran.value, iran.count, iran.selected, iran.toggle_args) == ("Iran", 3, True, {})
     assert (iraq.selected, iraq.toggle_args) == (False, {"location": ["Iran", "Iraq"]})

@@ -8,7 +8,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from search.cursor import Cursor
-from search.query import InvalidParam, SearchParams
+from search.params import InvalidParam, SearchParams
 
 
 def parse(*pairs: tuple[str, str], **limits: int) -> SearchParams:

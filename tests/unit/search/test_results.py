@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from search.cursor import Cursor
-from search.query import SORTS, SearchParams
-from search.results import FacetValue, PageLink, SearchPage
+from search.params import SORTS, SearchParams
+from search.results import FacetValue, PageLink, SearchPage, capped_markup
 from tests.unit.search.stubs import canned
 
 
@@ -92,7 +92,9 @@ def test_a_selected_value_is_added_even_when_the_response_has_no_aggregations() 
     page = SearchPage.from_response(
         {"took": 1, "hits": {"total": {"value": 0}, "hits": []}}, params
     )
-    assert page.facets["source"] == (FacetValue("Wikinews", 0, True, toggle_args={}),)
+    assert page.facets["source"] == (
+        FacetValue(value="Wikinews", count=0, selected=True, toggle_args={}),
+    )
     assert page.facets["person"] == ()
 
 
@@ -253,3 +255,19 @@ def test_matched_counts_the_words_before_facet_selections() -> None:
     response = {**hits_response(1, 1), "aggregations": {"_matched": {"doc_count": 40}}}
     assert SearchPage.from_response(response, SearchParams(q="x")).matched == 40
     assert SearchPage.from_response(hits_response(1, 3), SearchParams(q="x")).matched == 3
+
+
+def test_cut_markup_stays_well_formed() -> None:
+    assert capped_markup("short <mark>x</mark>", 100) == "short <mark>x</mark>"
+    assert capped_markup("<mark>Karabakh</mark> and more words", 12) == "<mark>Karaba</mark>\u2026"
+    assert capped_markup("a &amp; b " * 5, 5) == "a \u2026"
+    assert capped_markup("abc <mark>d</mark>", 6) == "abc \u2026"
+
+
+def test_a_huge_stored_title_is_capped_in_the_hit() -> None:
+    response = {
+        "hits": {"total": {"value": 1}, "hits": [{"_id": "x", "_source": {"title": "t" * 10**6}}]}
+    }
+    [hit] = SearchPage.from_response(response, SearchParams()).hits
+    assert len(hit.title) == 1_000
+    assert hit.title.endswith("\u2026")

@@ -11,12 +11,12 @@ from werkzeug.datastructures import MultiDict
 
 from articles import index_pattern, name_id, name_of, name_source, names_alias, suggest_entries
 from articles.suggest import clean_input, name_inputs, recency_weight, title_inputs
-from search.query import InvalidParam
+from search.params import InvalidParam, SuggestParams
 from search.suggest import (
-    Suggestion,
+    NameSuggestion,
+    TitleSuggestion,
     build_suggest,
     suggest_indices,
-    suggest_prefix,
     suggestions_from_response,
 )
 
@@ -155,11 +155,10 @@ def test_the_answer_lists_names_first_then_titles_exact_before_fuzzy_without_rep
         }
     }
     assert suggestions_from_response(response) == [
-        Suggestion("person", "Ali Khamenei"),
-        Suggestion("person", "Khalaf Khalafov"),
-        Suggestion(
-            "title",
-            "Azerbaijan appreciates Khamenei stance",
+        NameSuggestion(kind="person", text="Ali Khamenei"),
+        NameSuggestion(kind="person", text="Khalaf Khalafov"),
+        TitleSuggestion(
+            text="Azerbaijan appreciates Khamenei stance",
             id="seed",
             published="2020-11-05",
             source="Iran Press",
@@ -173,21 +172,22 @@ def test_an_empty_answer_gives_no_suggestions() -> None:
 
 
 def test_suggestions_know_their_api_form_and_search() -> None:
-    person = Suggestion("person", "Ali Khamenei")
-    assert person.to_dict() == {"kind": "person", "text": "Ali Khamenei"}
+    person = NameSuggestion(kind="person", text="Ali Khamenei")
+    assert person.to_dict() == {"kind": "person", "text": "Ali Khamenei", "url": ""}
     assert person.search_args == {"person": ["Ali Khamenei"]}
-    title = Suggestion("title", "T", id="a1", published=None, source=None)
+    title = TitleSuggestion(text="T", id="a1", published=None, source=None)
     assert title.to_dict() == {
         "kind": "title",
         "text": "T",
         "id": "a1",
         "published": None,
         "source": None,
+        "url": "",
     }
 
 
 def test_the_prefix_is_cleaned_and_capped() -> None:
-    assert suggest_prefix(MultiDict([("q", " ira\x00n\t")])) == "iran"
-    assert suggest_prefix(MultiDict()) == ""
+    assert SuggestParams.from_args(MultiDict([("q", " ira\x00n\t")])).q == "iran"
+    assert SuggestParams.from_args(MultiDict()).q == ""
     with pytest.raises(InvalidParam, match="at most 100"):
-        suggest_prefix(MultiDict([("q", "x" * 101)]))
+        SuggestParams.from_args(MultiDict([("q", "x" * 101)]))

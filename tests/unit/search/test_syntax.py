@@ -42,14 +42,14 @@ def test_lower_case_or_and_a_leading_or_are_just_words() -> None:
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [
-        ('person:"Ali Khamenei"', FieldFilter("person", "Ali Khamenei")),
-        ("org:OSCE", FieldFilter("organization", "OSCE")),
-        ("organization:OSCE", FieldFilter("organization", "OSCE")),
-        ("loc:Baku", FieldFilter("location", "Baku")),
-        ("location:Baku", FieldFilter("location", "Baku")),
-        ("SOURCE:wikinews", FieldFilter("source", "wikinews")),
-        ("-source:wikinews", FieldFilter("source", "wikinews", negated=True)),
-        ('person:"Ali   Khamenei', FieldFilter("person", "Ali Khamenei")),
+        ('person:"Ali Khamenei"', FieldFilter(facet="person", value="Ali Khamenei")),
+        ("org:OSCE", FieldFilter(facet="organization", value="OSCE")),
+        ("organization:OSCE", FieldFilter(facet="organization", value="OSCE")),
+        ("loc:Baku", FieldFilter(facet="location", value="Baku")),
+        ("location:Baku", FieldFilter(facet="location", value="Baku")),
+        ("SOURCE:wikinews", FieldFilter(facet="source", value="wikinews")),
+        ("-source:wikinews", FieldFilter(facet="source", value="wikinews", negated=True)),
+        ('person:"Ali   Khamenei', FieldFilter(facet="person", value="Ali Khamenei")),
     ],
 )
 def test_field_prefixes_become_filters(typed: str, expected: FieldFilter) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from search.query import SearchParams
+from search.params import SearchParams
 from search.timeline import base_interval, timeline_from_buckets
 
 
@@ -95,3 +95,22 @@ def test_no_dated_results_give_no_timeline() -> None:
     assert timeline_from_buckets([], "month", SearchParams()) is None
     assert timeline_from_buckets([bucket(date(2020, 1, 1), 0)], "month", SearchParams()) is None
     assert timeline_from_buckets([{"key": 0, "doc_count": 0}], "day", SearchParams()) is None
+
+
+def test_dates_at_the_ends_of_the_calendar_are_drawn_within_it() -> None:
+    # A CMS placeholder (year 1) beside the far future: centuries reaching past the calendar
+    # are cut at its first and last days instead of failing.
+    buckets = [bucket(date(1, 1, 1), 1), bucket(date(2020, 5, 1), 2), bucket(date(9999, 12, 31), 1)]
+    timeline = timeline_from_buckets(buckets, "month", SearchParams())
+    assert timeline is not None
+    assert timeline.interval == "century"
+    assert (timeline.bars[0].start, timeline.bars[-1].end) == (date(1, 1, 1), date(9999, 12, 31))
+    assert sum(bar.count for bar in timeline.bars) == 4
+    last_days = SearchParams(date_from=date(9999, 12, 1), date_to=date(9999, 12, 31))
+    days = timeline_from_buckets([bucket(date(9999, 12, 31), 1)], "day", last_days)
+    assert days is not None
+    assert days.bars[-1].end == date(9999, 12, 31)
+
+
+def test_a_bucket_outside_the_calendar_is_not_drawn() -> None:
+    assert timeline_from_buckets([{"key": -9e18, "doc_count": 1}], "month", SearchParams()) is None
