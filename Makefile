@@ -64,6 +64,7 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/mypy --explicit-package-bases $(wildcard bench/relevance*.py)
 	$(VENV)/bin/lint-imports
 
 fmt: setup
