@@ -98,7 +98,7 @@ def corpus_records(ids: set[str]) -> dict[str, dict[str, Any]]:
     return found
 
 
-def _snippets(body: str, terms: list[str], skip: int, limit: int = 3) -> Iterator[str]:
+def _snippets(body: str, terms: list[str], skip: int, limit: int = 2) -> Iterator[str]:
     """Short passages of `body` after the first `skip` characters around any of `terms`."""
     if not terms:
         return
@@ -107,12 +107,12 @@ def _snippets(body: str, terms: list[str], skip: int, limit: int = 3) -> Iterato
     for match in pattern.finditer(body, skip):
         if match.start() < end or limit == 0:
             continue
-        start, end = max(0, match.start() - 150), match.end() + 150
+        start, end = max(0, match.start() - 120), match.end() + 120
         limit -= 1
         yield body[start:end].replace("\n", " ")
 
 
-def show(query: Query, terms: list[str], chars: int) -> list[str]:
+def show(query: Query, terms: list[str], chars: int, snippets: int = 2) -> list[str]:
     """Print the unjudged pooled articles of `query`, in id order; return their ids."""
     judged = read_judgments().get(query.id, {})
     todo = [doc for doc in read_pool().get(query.id, []) if doc not in judged]
@@ -127,7 +127,7 @@ def show(query: Query, terms: list[str], chars: int) -> list[str]:
         counts = ", ".join(f"{t}:{len(re.findall(re.escape(t), body, re.I))}" for t in terms)
         print(f"#{number} {doc} | {record['title']} | {record.get('published')} | {counts}")
         print(textwrap.shorten(body, chars, placeholder=" …"))
-        for snippet in _snippets(body, terms, chars):
+        for snippet in _snippets(body, terms, chars, snippets):
             print(f"  … {snippet} …")
         print()
     return todo
@@ -143,7 +143,8 @@ def main() -> None:
     look = commands.add_parser("show", help="print a query's unjudged pooled articles")
     look.add_argument("query")
     look.add_argument("--terms", default="", help="comma-separated words to count and quote")
-    look.add_argument("--chars", type=int, default=700)
+    look.add_argument("--chars", type=int, default=500, help="of the body's opening")
+    look.add_argument("--snippets", type=int, default=2, help="passages quoted further on")
     judge = commands.add_parser("judge", help="grade the articles `show` printed, in order")
     judge.add_argument("query")
     judge.add_argument("grades", help="one digit 0-2 per article")
@@ -169,7 +170,8 @@ def main() -> None:
             print(f"{query.id}: {len(current[query.id])} pooled (+{len(found - before)})")
         write_pool(current)
     elif args.command == "show":
-        show(queries[args.query], [t for t in args.terms.split(",") if t], args.chars)
+        terms = [t for t in args.terms.split(",") if t]
+        show(queries[args.query], terms, args.chars, args.snippets)
     else:
         judged = read_judgments().get(args.query, {})
         todo = [doc for doc in read_pool().get(args.query, []) if doc not in judged]
