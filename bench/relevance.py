@@ -15,14 +15,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
-
-from elasticsearch import Elasticsearch
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -43,8 +40,12 @@ from bench.relevance_metrics import (  # noqa: E402
     recall_at,
     unjudged_at,
 )
-from bench.relevance_runs import baseline_query, engine_ranking, service_ranking  # noqa: E402
-from search import Settings, create_app  # noqa: E402
+from bench.relevance_runs import (  # noqa: E402
+    baseline_query,
+    connect,
+    engine_ranking,
+    service_ranking,
+)
 
 SYSTEMS = ("service", "baseline")
 DEPTH = 10
@@ -168,17 +169,13 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=REPO / "artifacts" / "relevance.json")
     args = parser.parse_args()
 
-    es_url = os.environ.get("ES_URL", "http://127.0.0.1:9200")
     splits: tuple[Split, ...] = SPLITS if args.split == "all" else (args.split,)
     queries = read_queries(splits)
     judgments = read_judgments()
     if missing := [q.id for q in queries if not judgments.get(q.id)]:
         parser.error(f"queries without judgments: {', '.join(missing)}")
 
-    es = Elasticsearch(es_url, request_timeout=60)
-    # A generous timeout: on a busy machine a slow answer must not become an empty ranking.
-    app = create_app(Settings(es_url=es_url, index_alias=args.alias, es_timeout=30.0))
-    client = app.test_client()
+    es, client = connect(args.alias)
     rankers: dict[str, Callable[[str], list[str]]] = {
         "service": lambda q: service_ranking(client, q, DEPTH),
         "baseline": lambda q: engine_ranking(es, args.alias, baseline_query(q), DEPTH),

@@ -17,15 +17,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from elasticsearch import Elasticsearch
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -42,14 +39,15 @@ from bench.relevance_gold import (  # noqa: E402
 )
 from bench.relevance_runs import (  # noqa: E402
     baseline_query,
+    connect,
     engine_ranking,
     manual_query,
     recall_query,
     service_ranking,
 )
-from search import Settings, create_app  # noqa: E402
 
 if TYPE_CHECKING:
+    from elasticsearch import Elasticsearch
     from flask.testing import FlaskClient
 
 CORPORA = (REPO.parent / "shared" / "corpus", REPO.parent / "shared" / "corpus-tehrantimes")
@@ -155,11 +153,7 @@ def main() -> None:
         rankings = args.rankings.split(",")
         if unknown := set(rankings) - set(RANKINGS):
             parser.error(f"unknown rankings: {sorted(unknown)}")
-        es_url = os.environ.get("ES_URL", "http://127.0.0.1:9200")
-        es = Elasticsearch(es_url, request_timeout=60)
-        # A generous timeout: a slow answer must not turn into a missing ranking.
-        app = create_app(Settings(es_url=es_url, index_alias=args.alias, es_timeout=30.0))
-        client = app.test_client()
+        es, client = connect(args.alias)
         current = read_pool()
         for query in queries.values():
             if args.query and query.id not in args.query:

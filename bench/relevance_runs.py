@@ -10,13 +10,28 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
 
+from elasticsearch import Elasticsearch
+
+from search import Settings, create_app
+
 if TYPE_CHECKING:
-    from elasticsearch import Elasticsearch
     from flask.testing import FlaskClient
 
+DEFAULT_ES_URL = "http://127.0.0.1:9200"
+
 RECALL_FIELDS = ["title^2", "body", "person_mentions", "organization_mentions", "location_mentions"]
+
+
+def connect(alias: str) -> tuple[Elasticsearch, FlaskClient]:
+    """A client of the engine at `ES_URL` and a test client of the app serving `alias` from it."""
+    es_url = os.environ.get("ES_URL", DEFAULT_ES_URL)
+    # Generous timeouts: on a busy machine a slow answer must not become an empty ranking.
+    es = Elasticsearch(es_url, request_timeout=60)
+    app = create_app(Settings(es_url=es_url, index_alias=alias, es_timeout=30.0))
+    return es, app.test_client()
 
 
 def _ids(response: Any) -> list[str]:
