@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 CORPUS ?=
 export INDEX_ALIAS ?= articles
 
-.PHONY: help setup chromium engine engine-stop engine-status index run serve dev test unit lint fmt bench-load bench-search bench-ingest clean
+.PHONY: help setup chromium engine engine-stop engine-status index run serve dev test unit lint fmt bench-load bench-search bench-ingest bench-relevance clean
 
 help:
 	@echo "make run      set up, start the engine, index seeds/ (+ CORPUS), serve on http://$(HOST):$(PORT)"
@@ -19,6 +19,7 @@ help:
 	@echo "make bench-load   load both shared corpora and report docs/s"
 	@echo "make bench-ingest docs/s of the full pipeline, NER alone and bulk alone (LIMIT=N for a subset)"
 	@echo "make bench-search suggest/search latency p50/p95/p99 against the engine alone"
+	@echo "make bench-relevance nDCG@10/P@5/R@10 of /api/search vs plain multi_match (SPLIT=test|dev|all)"
 
 # The virtualenv is rebuilt only when the pinned requirements change.
 $(VENV)/.installed: requirements.txt requirements-dev.txt requirements-model.txt
@@ -69,6 +70,7 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/mypy --explicit-package-bases $(wildcard bench/relevance*.py)
 	$(VENV)/bin/lint-imports
 
 fmt: setup
@@ -86,6 +88,11 @@ bench-ingest: engine
 # Suggest and search latency through gunicorn next to the engine alone (needs bench-load first).
 bench-search: engine
 	$(PY) bench/search_latency.py
+
+# Ranking quality on the held-out relevance set (needs bench-load first). Report test, tune on dev.
+SPLIT ?= test
+bench-relevance: engine
+	$(PY) bench/relevance.py --split $(SPLIT)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage
