@@ -206,6 +206,7 @@ def _batches(
             report.failures.append(Failure(str(record.origin), record.reason))
             settle(record.origin.path, "failed")
             continue
+        report.note(str(record.origin), record.notes)
         batch.append(record)
         if len(batch) >= TRIAGE_BATCH:
             yield batch

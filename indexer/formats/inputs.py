@@ -20,6 +20,7 @@ from indexer.formats.fetch import Fetched, FetchError, fetch_url, is_url
 from indexer.formats.fields import DEFAULT_FIELDS, FieldMap
 from indexer.formats.html_page import read_html_page
 from indexer.formats.json_records import read_json_document, read_json_lines
+from indexer.formats.limits import admit
 from indexer.formats.records import (
     Origin,
     ParsedArticle,
@@ -138,7 +139,23 @@ def read_inputs(
 def read_input(
     item: Input, options: ReadOptions = ReadOptions(), *, on_input: OnInput | None = None
 ) -> Iterator[Record]:
-    """The records of one input, in whichever supported format it turns out to be."""
+    """The records of one input, each article admitted within the limits (`formats.limits`)."""
+    for record in _read_input(item, options, on_input=on_input):
+        yield _admitted(record)
+
+
+def _admitted(record: Record) -> Record:
+    """The record as it may be stored: an article within the limits, else a failure."""
+    if isinstance(record, ParseFailure):
+        return record
+    try:
+        article, notes = admit(record.article)
+    except ParseError as exc:
+        return ParseFailure(record.origin, str(exc))
+    return ParsedArticle(article, record.origin, (*record.notes, *notes))
+
+
+def _read_input(item: Input, options: ReadOptions, *, on_input: OnInput | None) -> Iterator[Record]:
     try:
         if item.is_url:
             fetched = fetch_url(item.name, timeout=options.timeout)

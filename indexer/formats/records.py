@@ -37,6 +37,8 @@ class ParsedArticle:
 
     article: Article
     origin: Origin
+    # What the door changed on the way in (a date cleared, a body cut), for the load to list.
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,17 @@ class Failure:
         return f"{self.where}{ident}: {self.reason}"
 
 
+@dataclass(frozen=True)
+class Note:
+    """A record stored with a value changed on the way in (a date cleared, a body cut)."""
+
+    where: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.text}"
+
+
 @dataclass
 class InputSummary:
     """The outcome for one input file or URL."""
@@ -65,6 +76,10 @@ class LoadReport:
     # Bulk operations the engine acknowledged (in a dry run: documents built and printed).
     written: int = 0
     failures: list[Failure] = field(default_factory=list)
+    # Records kept with a value changed to fit the limits (articles/limits.py), one per change.
+    notes: list[Note] = field(default_factory=list)
+    # How many records those notes are about.
+    adjusted: int = 0
     seconds: float = 0.0
     added: int = 0
     updated: int = 0
@@ -101,6 +116,12 @@ class LoadReport:
         if total is not None:
             setattr(self, total, getattr(self, total) + 1)
 
+    def note(self, where: str, notes: tuple[str, ...]) -> None:
+        """Note what the limits changed in one record (nothing when `notes` is empty)."""
+        if notes:
+            self.adjusted += 1
+            self.notes.extend(Note(where, text) for text in notes)
+
     def opened(self, input_name: str, fmt: str | None) -> None:
         """Note an input as it is opened, with its format: it gets a line even if it is empty."""
         self.input_summary(input_name, fmt)
@@ -129,6 +150,8 @@ class LoadReport:
         }
         if any(details.values()):
             line += ": " + ", ".join(f"{name} {count}" for name, count in details.items())
+        if self.adjusted:
+            line += f"; {self.adjusted} adjusted to the limits"
         if self.names is not None:
             line += (
                 f"; {self.names} entity names for suggestions synced in {self.names_seconds:.1f}s"

@@ -1,0 +1,104 @@
+"""Impossible and oversized values in real files, loaded into a real engine (issue 10, 1 and 6)."""
+
+import json
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from elasticsearch import Elasticsearch
+
+from articles.limits import (
+    EARLIEST_PUBLISHED,
+    FUTURE_PUBLISHED_DAYS,
+    MAX_ID_BYTES,
+)
+from indexer import cli
+from tests.support import delete_indices
+
+pytestmark = pytest.mark.es
+
+
+@pytest.fixture
+def alias(es: Elasticsearch) -> Iterator[str]:
+    """A fresh alias name; everything behind it is deleted after the test."""
+    name = f"test-limits-{uuid.uuid4().hex[:12]}"
+    yield name
+    delete_indices(es, name)
+
+
+def load(es_url: str, alias: str, *args: object):
+    return CliRunner().invoke(
+        cli.main, ["--es-url", es_url, "--index", alias, "load", *map(str, args)]
+    )
+
+
+def write_jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def stored(es: Elasticsearch, alias: str) -> dict[str, dict]:
+    es.indices.refresh(index=alias)
+    hits = es.search(index=alias, size=100, query={"match_all": {}})["hits"]["hits"]
+    return {h["_id"]: h["_source"] for h in hits}
+
+
+def article(ident: str, **fields) -> dict:
+    return {"id": ident, "title": f"Story {ident[:20]}", "body": "Text from Yerevan.", **fields}
+
+
+def test_dates_outside_the_plausible_range_are_cleared_and_the_articles_kept(
+    es, es_url, alias, tmp_path
+):
+    today = datetime.now(UTC).date()
+    latest = today + timedelta(days=FUTURE_PUBLISHED_DAYS)
+    path = write_jsonl(
+        tmp_path / "dates.jsonl",
+        [
+            article("dt-old", published="0001-01-01T00:00:00"),
+            article("dt-far", published="9999-12-31"),
+            article("dt-before", published=(EARLIEST_PUBLISHED - timedelta(days=1)).isoformat()),
+            article("dt-earliest", published=EARLIEST_PUBLISHED.isoformat()),
+            article("dt-latest", published=latest.isoformat()),
+            article("dt-after", published=(latest + timedelta(days=1)).isoformat()),
+        ],
+    )
+    result = load(es_url, alias, path)
+    assert result.exit_code == 0, result.output
+    docs = stored(es, alias)
+    assert {ident: doc["published"] for ident, doc in docs.items()} == {
+        "dt-old": None,
+        "dt-far": None,
+        "dt-before": None,
+        "dt-earliest": EARLIEST_PUBLISHED.isoformat(),
+        "dt-latest": latest.isoformat(),
+        "dt-after": None,
+    }
+    assert (
+        f"NOTE {path}:1: published date 0001-01-01 is outside "
+        f"{EARLIEST_PUBLISHED.isoformat()}..{latest.isoformat()}: stored without a date"
+    ) in result.output
+    assert "indexed 6, failed 0" in result.output
+    assert "; 4 adjusted to the limits" in result.output
+
+
+def test_an_id_longer_than_the_engine_takes_fails_alone_and_the_batch_is_stored(
+    es, es_url, alias, tmp_path
+):
+    longest = "i" * MAX_ID_BYTES
+    # Multi-byte characters: the limit is in bytes, as the engine counts it.
+    too_long = "é" * (MAX_ID_BYTES // 2) + "x"
+    path = write_jsonl(
+        tmp_path / "ids.jsonl", [article("before"), article(too_long), article(longest)]
+    )
+    result = load(es_url, alias, path)
+    assert result.exit_code == 1
+    assert (
+        f"FAILED {path}:2: field 'id' is {MAX_ID_BYTES + 1} bytes "
+        f"(the engine takes at most {MAX_ID_BYTES})"
+    ) in result.output
+    assert "Traceback" not in result.output
+    assert sorted(stored(es, alias)) == sorted(["before", longest])
