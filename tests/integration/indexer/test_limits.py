@@ -11,9 +11,15 @@ from click.testing import CliRunner
 from elasticsearch import Elasticsearch
 
 from articles.limits import (
+    BODY_TRUNCATED,
     EARLIEST_PUBLISHED,
     FUTURE_PUBLISHED_DAYS,
+    MAX_BODY_CHARS,
+    MAX_CATEGORIES,
+    MAX_ENTITIES_PER_TYPE,
+    MAX_ENTITY_CHARS,
     MAX_ID_BYTES,
+    MAX_TITLE_CHARS,
 )
 from indexer import cli
 from tests.support import delete_indices
@@ -102,3 +108,54 @@ def test_an_id_longer_than_the_engine_takes_fails_alone_and_the_batch_is_stored(
     ) in result.output
     assert "Traceback" not in result.output
     assert sorted(stored(es, alias)) == sorted(["before", longest])
+
+
+def test_a_40_mb_body_is_stored_cut_at_a_paragraph_and_an_absurd_title_fails(
+    es, es_url, alias, tmp_path
+):
+    paragraph = "Negotiators met again in Yerevan on Monday and agreed to meet again. " * 20
+    huge = "\n\n".join([paragraph.strip()] * (40_000_000 // len(paragraph)))
+    path = write_jsonl(
+        tmp_path / "sizes.jsonl",
+        [
+            article("huge-body", body=huge),
+            article("huge-title", title="Headline " * 1_000),
+            article("categories", categories=[f"Topic {n}" for n in range(100_000)]),
+        ],
+    )
+    result = load(es_url, alias, path)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    docs = stored(es, alias)
+    assert sorted(docs) == ["categories", "huge-body"]
+    body = docs["huge-body"]["body"]
+    assert len(body) <= MAX_BODY_CHARS
+    assert body.endswith("agreed to meet again." + BODY_TRUNCATED)
+    assert f"NOTE {path}:1: body of {len(huge):,} characters cut to {len(body):,}" in result.output
+    assert (
+        f"FAILED {path}:2: field 'title' is 8,999 characters (limit {MAX_TITLE_CHARS:,})"
+        in result.output
+    )
+    assert docs["categories"]["categories"] == [f"Topic {n}" for n in range(MAX_CATEGORIES)]
+
+
+def test_an_entity_bomb_stores_at_most_the_limit_of_names_per_type(es, es_url, alias, tmp_path):
+    # Real NER on a list of distinct organizations: far more than a document may carry.
+    names = [f"{word.title()} Holdings Corporation" for word in _words(1_200)]
+    body = " ".join(f"{name} said on Monday." for name in names)
+    path = write_jsonl(tmp_path / "bomb.jsonl", [article("bomb", body=body)])
+    result = load(es_url, alias, path)
+    assert result.exit_code == 0, result.output
+    doc = stored(es, alias)["bomb"]
+    assert MAX_ENTITIES_PER_TYPE == len(doc["organization"])
+    assert all(len(name) <= MAX_ENTITY_CHARS for name in doc["organization"])
+
+
+def _words(count: int) -> list[str]:
+    """Distinct made-up words, so that no two names are one entity."""
+    consonants, vowels = "bdfgklmnprstvz", "aeiou"
+    return [
+        consonants[n % 14] + vowels[n // 14 % 5] + consonants[n // 70 % 14] + vowels[n // 980 % 5]
+        + "ren"
+        for n in range(count)
+    ]  # fmt: skip
