@@ -27,6 +27,7 @@ from indexer.formats.records import (
     ParseError,
     ParseFailure,
     Record,
+    unexpected,
 )
 from indexer.formats.seed_text import parse_seed_text, read_seed_text
 
@@ -140,7 +141,17 @@ def read_input(
     item: Input, options: ReadOptions = ReadOptions(), *, on_input: OnInput | None = None
 ) -> Iterator[Record]:
     """The records of one input, each article admitted within the limits (`formats.limits`)."""
-    for record in _read_input(item, options, on_input=on_input):
+    records = _read_input(item, options, on_input=on_input)
+    while True:
+        try:
+            record = next(records)
+        except StopIteration:
+            return
+        except Exception as exc:
+            # A reader that breaks on odd bytes ends its input with a failure, not the run;
+            # what it read before stays read.
+            yield ParseFailure(Origin(item.name), unexpected(exc))
+            return
         yield _admitted(record)
 
 
@@ -152,6 +163,8 @@ def _admitted(record: Record) -> Record:
         article, notes = admit(record.article)
     except ParseError as exc:
         return ParseFailure(record.origin, str(exc))
+    except Exception as exc:
+        return ParseFailure(record.origin, unexpected(exc))
     return ParsedArticle(article, record.origin, (*record.notes, *notes))
 
 

@@ -147,7 +147,7 @@ def test_an_entity_bomb_stores_at_most_the_limit_of_names_per_type(es, es_url, a
     result = load(es_url, alias, path)
     assert result.exit_code == 0, result.output
     doc = stored(es, alias)["bomb"]
-    assert MAX_ENTITIES_PER_TYPE == len(doc["organization"])
+    assert len(doc["organization"]) == MAX_ENTITIES_PER_TYPE
     assert all(len(name) <= MAX_ENTITY_CHARS for name in doc["organization"])
 
 
