@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from indexer.formats.csv_table import read_csv
 from indexer.formats.detect import (
@@ -62,6 +65,9 @@ class Input:
     """One input to read: a file (by absolute path) or a URL."""
 
     name: str
+    # Found in a folder walk rather than named: opened without following a symbolic link, so a
+    # file swapped for a link after the walk is not read through it.
+    in_folder: bool = False
 
     @property
     def is_url(self) -> bool:
@@ -88,15 +94,51 @@ def discover(args: Iterable[str | Path]) -> Iterator[Input | ParseFailure]:
             continue
         path = Path(name)
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
-                # Inside a folder, files of other kinds (READMEs, images) are not inputs.
-                if child.is_file() and not hidden and child.suffix.lower() in INPUT_SUFFIXES:
-                    yield Input(str(child))
+            yield from walk_folder(path)
         elif path.is_file():
             yield Input(name)
         else:
             yield ParseFailure(Origin(name), "no such file or folder")
+
+
+def walk_folder(root: Path) -> Iterator[Input | ParseFailure]:
+    """The input files in a folder and its subfolders, in path order; symbolic links not followed.
+
+    A link whose target lies inside the folder is skipped (the target is read under its own
+    name, once); one that leads out of it is reported and not followed, whatever it points at,
+    so a link to /etc/passwd dropped into an inbox is never indexed. Linked folders are never
+    walked into, which also makes link loops harmless. A folder named on the command line may
+    itself be a link: that one the user chose.
+    """
+    inside = os.path.realpath(root)
+    found: list[tuple[Path, Input | ParseFailure]] = []
+    for folder, subfolders, files in os.walk(root, onerror=None, followlinks=False):
+        # Hidden files and folders (.git, editors' swap files) are not inputs.
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        for name in [*subfolders, *files]:
+            child = Path(folder, name)
+            if name.startswith("."):
+                continue
+            try:
+                mode = child.lstat().st_mode
+            except OSError:
+                continue  # gone since the folder was listed
+            if stat.S_ISLNK(mode):
+                target = os.path.realpath(child)
+                if not _within(target, inside) and (
+                    name in subfolders or child.suffix.lower() in INPUT_SUFFIXES
+                ):
+                    reason = f"symbolic link to {target}, outside the folder: not followed"
+                    found.append((child, ParseFailure(Origin(str(child)), reason)))
+            elif stat.S_ISREG(mode) and child.suffix.lower() in INPUT_SUFFIXES:
+                # Inside a folder, files of other kinds (READMEs, images) are not inputs.
+                found.append((child, Input(str(child), in_folder=True)))
+    for _, item in sorted(found, key=lambda pair: pair[0]):
+        yield item
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def count_records(args: Iterable[str | Path]) -> int:
@@ -179,7 +221,7 @@ def _read_input(item: Input, options: ReadOptions, *, on_input: OnInput | None) 
             yield from _read_bytes(fmt, fetched.data, item.name, options, fetched)
             return
         path = Path(item.name)
-        with path.open("rb") as handle:
+        with _open(item) as handle:
             fmt = detect_format(path.suffix, handle.read(SNIFF_BYTES))
             if on_input is not None:
                 on_input(item.name, fmt)
@@ -193,7 +235,17 @@ def _read_input(item: Input, options: ReadOptions, *, on_input: OnInput | None) 
     except FetchError as exc:
         yield ParseFailure(Origin(item.name), str(exc))
     except OSError as exc:
+        if exc.errno == errno.ELOOP and item.in_folder:
+            yield ParseFailure(Origin(item.name), "became a symbolic link: not followed")
+            return
         yield ParseFailure(Origin(item.name), f"cannot read file: {exc.strerror or exc}")
+
+
+def _open(item: Input) -> BinaryIO:
+    """A file input opened for reading; one found in a folder walk never through a link."""
+    if not item.in_folder:
+        return open(item.name, "rb")
+    return os.fdopen(os.open(item.name, os.O_RDONLY | os.O_NOFOLLOW), "rb")
 
 
 def _read_bytes(
