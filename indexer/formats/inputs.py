@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from articles.limits import FETCH_DEADLINE_SECONDS, FETCH_MAX_BYTES
 from indexer.formats.csv_table import read_csv
 from indexer.formats.detect import (
     INPUT_SUFFIXES,
@@ -19,7 +20,7 @@ from indexer.formats.detect import (
     detect_format,
 )
 from indexer.formats.feeds import read_feed
-from indexer.formats.fetch import Fetched, FetchError, fetch_url, is_url
+from indexer.formats.fetch import PUBLIC_ONLY, Fetched, FetchError, fetch_url, is_url
 from indexer.formats.fields import DEFAULT_FIELDS, FieldMap
 from indexer.formats.html_page import read_html_page
 from indexer.formats.json_records import read_json_document, read_json_lines
@@ -33,6 +34,7 @@ from indexer.formats.records import (
     unexpected,
 )
 from indexer.formats.seed_text import parse_seed_text, read_seed_text
+from outbound import AddressPolicy
 
 __all__ = [
     "Input",
@@ -53,11 +55,14 @@ _SUPPORTED = ", ".join(sorted(INPUT_SUFFIXES))
 
 @dataclass(frozen=True)
 class ReadOptions:
-    """How to read inputs: renamed CSV columns or JSON keys, the CSV delimiter, URL timeout."""
+    """How to read inputs: renamed CSV columns or JSON keys, the CSV delimiter, and for URLs the
+    deadline, the byte cap and which addresses may be reached."""
 
     fields: FieldMap = DEFAULT_FIELDS
     csv_delimiter: str | None = None
-    timeout: float = 30.0
+    timeout: float = FETCH_DEADLINE_SECONDS
+    max_bytes: int = FETCH_MAX_BYTES
+    policy: AddressPolicy = PUBLIC_ONLY
 
 
 @dataclass(frozen=True)
@@ -213,7 +218,12 @@ def _admitted(record: Record) -> Record:
 def _read_input(item: Input, options: ReadOptions, *, on_input: OnInput | None) -> Iterator[Record]:
     try:
         if item.is_url:
-            fetched = fetch_url(item.name, timeout=options.timeout)
+            fetched = fetch_url(
+                item.name,
+                timeout=options.timeout,
+                policy=options.policy,
+                max_bytes=options.max_bytes,
+            )
             suffix = Path(fetched.url.split("?", 1)[0]).suffix
             fmt = detect_format(suffix, fetched.data, fetched.content_type)
             if on_input is not None:
