@@ -31,7 +31,7 @@ from indexer.load.bulk import DEFAULT_CHUNK_BYTES, DEFAULT_CHUNK_DOCS, BulkItem,
 from indexer.load.changes import ChangeTracker, Planned, Skipped
 from indexer.load.fingerprint import document_id
 from indexer.load.prune import prune_inputs
-from indexer.load.report import Failure, LoadReport, Outcome
+from indexer.load.report import Failure, LoadReport, Note, Outcome
 from indexer.load.retry import DEFAULT_BACKOFF, Backoff, EngineUnavailableError
 from indexer.load.workers import ExtractFailed, extract_in_workers
 
@@ -208,6 +208,8 @@ def _to_write(
     for batch in _batches(records, report, settle):
         for decision in tracker.triage(batch):
             if isinstance(decision, Skipped):
+                if decision.reason is not None:
+                    report.conflict_lines.append(Note(decision.where, decision.reason))
                 settle(decision.input, decision.outcome)
             else:
                 yield decision

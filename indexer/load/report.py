@@ -7,7 +7,8 @@ from typing import Literal
 
 # What happened to one record: written new, written over a changed version, skipped because
 # the stored copy is identical, skipped as a duplicate of another record, or failed.
-Outcome = Literal["added", "updated", "unchanged", "duplicate", "failed"]
+# A conflict is a record from another source reusing a stored article's id or URL: not stored.
+Outcome = Literal["added", "updated", "unchanged", "duplicate", "conflict", "failed"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class InputSummary:
     updated: int = 0
     unchanged: int = 0
     duplicate: int = 0
+    conflict: int = 0
     failed: int = 0
     pruned: int = 0
 
@@ -54,7 +56,15 @@ class InputSummary:
     def __str__(self) -> str:
         counts = [
             f"{getattr(self, name)} {name}"
-            for name in ("added", "updated", "unchanged", "duplicate", "failed", "pruned")
+            for name in (
+                "added",
+                "updated",
+                "unchanged",
+                "duplicate",
+                "conflict",
+                "failed",
+                "pruned",
+            )
             if getattr(self, name)
         ]
         return f"{self.input} ({self.format or 'unknown format'}): {', '.join(counts) or 'empty'}"
@@ -66,6 +76,7 @@ _TOTALS: dict[Outcome, str] = {
     "updated": "updated",
     "unchanged": "unchanged",
     "duplicate": "duplicates",
+    "conflict": "conflicts",
 }
 
 
@@ -85,7 +96,10 @@ class LoadReport:
     updated: int = 0
     unchanged: int = 0
     duplicates: int = 0
+    conflicts: int = 0
     pruned: int = 0
+    # Records not stored over an article of another source (one line each, naming both).
+    conflict_lines: list[Note] = field(default_factory=list)
     inputs: dict[str, InputSummary] = field(default_factory=dict)
     # Set when the run stopped early (the engine went away); the rest was never tried.
     aborted: str | None = None
@@ -150,6 +164,8 @@ class LoadReport:
         }
         if any(details.values()):
             line += ": " + ", ".join(f"{name} {count}" for name, count in details.items())
+        if self.conflicts:
+            line += f", conflicts {self.conflicts}"
         if self.adjusted:
             line += f"; {self.adjusted} adjusted to the limits"
         if self.names is not None:
