@@ -8,14 +8,9 @@ import json
 import os
 import subprocess
 import sys
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from elasticsearch import Elasticsearch
-
-from tests.support import delete_indices
 
 pytestmark = pytest.mark.es
 
@@ -28,14 +23,6 @@ _MEASURE = (
     "code = subprocess.run(sys.argv[1:]).returncode\n"
     "print(code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
 )
-
-
-@pytest.fixture
-def alias(es: Elasticsearch) -> Iterator[str]:
-    """A fresh alias name; everything behind it is deleted after the test."""
-    name = f"test-bomb-{uuid.uuid4().hex[:12]}"
-    yield name
-    delete_indices(es, name)
 
 
 def bomb(value_chars: int = 10_000, references: int = 350_000) -> tuple[str, str]:

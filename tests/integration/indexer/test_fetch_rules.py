@@ -7,20 +7,17 @@ engine, which must never end up indexing its own answers.
 import ipaddress
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from elasticsearch import Elasticsearch
 
-from indexer import cli
 from indexer.formats.inputs import ParseFailure, ReadOptions, read_inputs
 from outbound import AddressPolicy
 from outbound.policy import address_kind
-from tests.support import delete_indices
+from tests.support import load_cli
 
 pytestmark = pytest.mark.es
 
@@ -96,20 +93,6 @@ def site(es_url: str) -> Iterator[str]:
     httpd.server_close()
 
 
-@pytest.fixture
-def alias(es: Elasticsearch) -> Iterator[str]:
-    """A fresh alias name; everything behind it is deleted after the test."""
-    name = f"test-fetch-{uuid.uuid4().hex[:12]}"
-    yield name
-    delete_indices(es, name)
-
-
-def load(es_url: str, alias: str, *args: object):
-    return CliRunner().invoke(
-        cli.main, ["--es-url", es_url, "--index", alias, "load", *map(str, args)]
-    )
-
-
 def count(es: Elasticsearch, alias: str) -> int:
     if not es.indices.exists_alias(name=alias):
         return 0
@@ -118,22 +101,22 @@ def count(es: Elasticsearch, alias: str) -> int:
 
 
 def test_a_loopback_url_is_refused_without_the_flag_and_loaded_with_it(es, es_url, alias, site):
-    refused = load(es_url, alias, f"{site}/feed")
+    refused = load_cli(es_url, alias, f"{site}/feed")
     assert refused.exit_code == 1
     assert (
         f"FAILED {site}/feed: refused: 127.0.0.1 is a loopback address; "
         "pass --allow-private-urls to fetch it"
     ) in refused.output
     assert count(es, alias) == 0
-    allowed = load(es_url, alias, "--allow-private-urls", f"{site}/feed")
+    allowed = load_cli(es_url, alias, "--allow-private-urls", f"{site}/feed")
     assert "indexed 2, failed 1" in allowed.output  # wire.rss has one entry without a title
     assert count(es, alias) == 2
 
 
 def test_a_redirect_to_the_engine_is_never_indexed_flag_or_not(es, es_url, alias, site):
-    without = load(es_url, alias, f"{site}/to-engine")
+    without = load_cli(es_url, alias, f"{site}/to-engine")
     assert "refused: 127.0.0.1 is a loopback address" in without.output
-    with_flag = load(es_url, alias, "--allow-private-urls", f"{site}/to-engine")
+    with_flag = load_cli(es_url, alias, "--allow-private-urls", f"{site}/to-engine")
     assert with_flag.exit_code == 1
     engine = es_url.removeprefix("http://").rstrip("/")
     assert (
@@ -144,7 +127,7 @@ def test_a_redirect_to_the_engine_is_never_indexed_flag_or_not(es, es_url, alias
 
 
 def test_redirects_to_other_schemes_and_endless_redirects_are_refused(es_url, alias, site):
-    result = load(es_url, alias, "--allow-private-urls", f"{site}/to-file", f"{site}/loop")
+    result = load_cli(es_url, alias, "--allow-private-urls", f"{site}/to-file", f"{site}/loop")
     assert (
         f"FAILED {site}/to-file: refused: only http and https URLs are fetched, not 'file'"
         in result.output
@@ -155,7 +138,7 @@ def test_redirects_to_other_schemes_and_endless_redirects_are_refused(es_url, al
 @pytest.mark.parametrize("route", ["/trickle-body", "/trickle-headers"])
 def test_a_trickling_url_is_abandoned_at_its_deadline(es_url, alias, site, route):
     started = time.monotonic()
-    result = load(
+    result = load_cli(
         es_url, alias, "--allow-private-urls", "--fetch-timeout", DEADLINE, f"{site}{route}"
     )
     elapsed = time.monotonic() - started

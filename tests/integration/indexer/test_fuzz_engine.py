@@ -9,14 +9,10 @@ import os
 import random
 import subprocess
 import sys
-import uuid
-from collections.abc import Iterator
 
 import pytest
-from elasticsearch import Elasticsearch
 
 from tests.fuzzing import REPO, SUMMARY, random_mutant
-from tests.support import delete_indices
 
 pytestmark = [pytest.mark.es, pytest.mark.slow]
 
@@ -24,14 +20,6 @@ SEED = 20261129
 PER_RUN = 150
 # Loading PER_RUN small files with the real model takes seconds; this long is a hang.
 RUN_SECONDS = 240
-
-
-@pytest.fixture
-def alias(es: Elasticsearch) -> Iterator[str]:
-    """A fresh alias name; everything behind it is deleted after the test."""
-    name = f"test-fuzz-{uuid.uuid4().hex[:12]}"
-    yield name
-    delete_indices(es, name)
 
 
 @pytest.mark.parametrize("dry_run", [False, True], ids=["engine", "dry-run"])

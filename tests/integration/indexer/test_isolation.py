@@ -6,12 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from elasticsearch import Elasticsearch
 
-from indexer import cli
 from indexer.load.bulk import BulkItem, bulk_load
-from tests.support import delete_indices
+from tests.support import load_cli
 
 pytestmark = pytest.mark.es
 
@@ -22,26 +20,12 @@ DEPTH = 100_000
 
 
 @pytest.fixture
-def alias(es: Elasticsearch) -> Iterator[str]:
-    """A fresh alias name; everything behind it is deleted after the test."""
-    name = f"test-isolation-{uuid.uuid4().hex[:12]}"
-    yield name
-    delete_indices(es, name)
-
-
-@pytest.fixture
 def raw_index(es: Elasticsearch) -> Iterator[str]:
     """An index that stores sources without indexing them: the test is about the transport."""
     name = f"test-raw-{uuid.uuid4().hex[:12]}"
     es.indices.create(index=name, mappings={"dynamic": False, "properties": {}})
     yield name
     es.indices.delete(index=name, ignore_unavailable=True)
-
-
-def load(es_url: str, alias: str, *args: object):
-    return CliRunner().invoke(
-        cli.main, ["--es-url", es_url, "--index", alias, "load", *map(str, args)]
-    )
 
 
 def stored_ids(es: Elasticsearch, index: str) -> set[str]:
@@ -61,7 +45,7 @@ def test_deeply_nested_json_fails_its_line_or_its_file_and_the_rest_loads(
     lines.write_text(f"{article('a')}\n{nested}\n{article('b')}\n", encoding="utf-8")
     document = tmp_path / "nested.json"
     document.write_text("[" + "[" * DEPTH + "]" * DEPTH + "]", encoding="utf-8")
-    result = load(es_url, alias, lines, document)
+    result = load_cli(es_url, alias, lines, document)
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert f"FAILED {lines}:2: invalid JSON: nested too deeply" in result.output
@@ -76,7 +60,7 @@ def test_a_page_with_nested_json_ld_is_read_without_its_date(es, es_url, alias, 
     # The page's other date declarations go too, so the JSON-LD block is the one looked at.
     html = html.replace("</head>", ld + "</head>").replace("article:published_time", "x")
     page.write_text(html, encoding="utf-8")
-    result = load(es_url, alias, page)
+    result = load_cli(es_url, alias, page)
     assert result.exit_code == 0, result.output
     es.indices.refresh(index=alias)
     (hit,) = es.search(index=alias)["hits"]["hits"]

@@ -1,13 +1,8 @@
 """Impossible and oversized values in real files, loaded into a real engine (issue 10, 1 and 6)."""
 
-import json
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from elasticsearch import Elasticsearch
 
 from articles.limits import (
@@ -21,29 +16,9 @@ from articles.limits import (
     MAX_ID_BYTES,
     MAX_TITLE_CHARS,
 )
-from indexer import cli
-from tests.support import delete_indices
+from tests.support import load_cli, write_jsonl
 
 pytestmark = pytest.mark.es
-
-
-@pytest.fixture
-def alias(es: Elasticsearch) -> Iterator[str]:
-    """A fresh alias name; everything behind it is deleted after the test."""
-    name = f"test-limits-{uuid.uuid4().hex[:12]}"
-    yield name
-    delete_indices(es, name)
-
-
-def load(es_url: str, alias: str, *args: object):
-    return CliRunner().invoke(
-        cli.main, ["--es-url", es_url, "--index", alias, "load", *map(str, args)]
-    )
-
-
-def write_jsonl(path: Path, records: list[dict]) -> Path:
-    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    return path
 
 
 def stored(es: Elasticsearch, alias: str) -> dict[str, dict]:
@@ -72,7 +47,7 @@ def test_dates_outside_the_plausible_range_are_cleared_and_the_articles_kept(
             article("dt-after", published=(latest + timedelta(days=1)).isoformat()),
         ],
     )
-    result = load(es_url, alias, path)
+    result = load_cli(es_url, alias, path)
     assert result.exit_code == 0, result.output
     docs = stored(es, alias)
     assert {ident: doc["published"] for ident, doc in docs.items()} == {
@@ -100,7 +75,7 @@ def test_an_id_longer_than_the_engine_takes_fails_alone_and_the_batch_is_stored(
     path = write_jsonl(
         tmp_path / "ids.jsonl", [article("before"), article(too_long), article(longest)]
     )
-    result = load(es_url, alias, path)
+    result = load_cli(es_url, alias, path)
     assert result.exit_code == 1
     assert (
         f"FAILED {path}:2: field 'id' is {MAX_ID_BYTES + 1} bytes "
@@ -123,7 +98,7 @@ def test_a_40_mb_body_is_stored_cut_at_a_paragraph_and_an_absurd_title_fails(
             article("categories", categories=[f"Topic {n}" for n in range(100_000)]),
         ],
     )
-    result = load(es_url, alias, path)
+    result = load_cli(es_url, alias, path)
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     docs = stored(es, alias)
@@ -144,7 +119,7 @@ def test_an_entity_bomb_stores_at_most_the_limit_of_names_per_type(es, es_url, a
     names = [f"{word.title()} Holdings Corporation" for word in _words(1_200)]
     body = " ".join(f"{name} said on Monday." for name in names)
     path = write_jsonl(tmp_path / "bomb.jsonl", [article("bomb", body=body)])
-    result = load(es_url, alias, path)
+    result = load_cli(es_url, alias, path)
     assert result.exit_code == 0, result.output
     doc = stored(es, alias)["bomb"]
     assert len(doc["organization"]) == MAX_ENTITIES_PER_TYPE

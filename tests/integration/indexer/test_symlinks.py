@@ -2,30 +2,19 @@
 
 import os
 import shutil
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from elasticsearch import Elasticsearch
 
 from indexer import cli
 from indexer.formats.inputs import Input, ParseFailure, read_input
-from tests.support import delete_indices
+from tests.support import load_cli
 
 pytestmark = pytest.mark.es
 
 REPO = Path(__file__).resolve().parents[3]
 STORY = REPO / "tests" / "data" / "ingest" / "dateline.txt"
-
-
-@pytest.fixture
-def alias(es: Elasticsearch) -> Iterator[str]:
-    """A fresh alias name; everything behind it is deleted after the test."""
-    name = f"test-links-{uuid.uuid4().hex[:12]}"
-    yield name
-    delete_indices(es, name)
 
 
 def test_links_out_of_an_inbox_are_reported_and_links_inside_it_are_read_once(
@@ -43,9 +32,7 @@ def test_links_out_of_an_inbox_are_reported_and_links_inside_it_are_read_once(
     (inbox / "desk" / "loop").symlink_to(inbox)
     (inbox / "dangling.txt").symlink_to(tmp_path / "gone.txt")
 
-    result = CliRunner().invoke(
-        cli.main, ["--es-url", es_url, "--index", alias, "load", str(inbox)]
-    )
+    result = load_cli(es_url, alias, inbox)
     assert result.exit_code == 1
     assert (
         f"FAILED {inbox / 'passwd.txt'}: symbolic link to /etc/passwd, outside the folder: "
