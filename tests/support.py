@@ -1,9 +1,32 @@
 """Helpers the tests share (fixtures live in conftest.py)."""
 
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
 from indexer.index.lifecycle import delete_all
 
 # Every index of an alias and of its names index, deleted after a test (by name: the engine
 # refuses wildcard deletes).
 delete_indices = delete_all
 
-__all__ = ["delete_indices"]
+
+def load_cli(es_url: str, alias: str, *args: object) -> Result:
+    """`python -m indexer --es-url ES_URL --index ALIAS load ARGS...`, run in this process."""
+    from indexer import cli  # late: the search side's tests need no NLP stack imported
+
+    return CliRunner().invoke(
+        cli.main, ["--es-url", es_url, "--index", alias, "load", *map(str, args)]
+    )
+
+
+def write_jsonl(path: Path, records: list[dict[str, object]]) -> Path:
+    """A JSON Lines file of `records`."""
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+__all__ = ["delete_indices", "load_cli", "write_jsonl"]
