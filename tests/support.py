@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -12,6 +13,14 @@ from indexer.index.lifecycle import delete_all
 # Every index of an alias and of its names index, deleted after a test (by name: the engine
 # refuses wildcard deletes).
 delete_indices = delete_all
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def load_cli(es_url: str, alias: str, *args: object) -> Result:
