@@ -32,6 +32,15 @@ TEST_STRATA: Strata = (
     ("corpus-tehrantimes", "Zarif", 10),
 )
 
+# More dev articles, drawn when the entity rules were reworked (issue 13): tuning on 43 articles
+# alone overfits. A seed of its own, dev and test excluded; annotated before the system was run
+# on them.
+DEV_EXTRA_SEED = 23
+DEV_EXTRA_STRATA: Strata = (
+    ("corpus", None, 12),
+    ("corpus-tehrantimes", None, 18),
+)
+
 
 def frame(corpus: str, needle: str | None) -> list[str]:
     """Ids of the articles a stratum draws from, in file order."""
@@ -61,10 +70,14 @@ def draw(seed: int, strata: Strata, exclude: Collection[str] = ()) -> list[str]:
 def split_ids(split: str) -> list[str]:
     """A split's corpus articles; the test split excludes every dev id by construction.
 
-    The dev split also holds the seed article, added by hand (it is not in the corpora).
+    The dev split also holds the seed article, added by hand (it is not in the corpora), and
+    the later dev draw, which excludes both splits as they were before it.
     """
     dev = draw(DEV_SEED, DEV_STRATA)
-    return dev if split == "dev" else draw(TEST_SEED, TEST_STRATA, exclude=frozenset(dev))
+    test = draw(TEST_SEED, TEST_STRATA, exclude=frozenset(dev))
+    if split == "test":
+        return test
+    return dev + draw(DEV_EXTRA_SEED, DEV_EXTRA_STRATA, exclude=frozenset(dev + test))
 
 
 if __name__ == "__main__":
