@@ -161,14 +161,18 @@ def entity_step(
     *,
     n_process: int = 1,
     on_failure: Callable[[ParseFailure], None],
+    keep: Callable[[ParsedArticle], bool] | None = None,
 ) -> Iterator[tuple[str, Entities]]:
-    """The entity step alone (read, extract): each readable article's document id and entities."""
+    """The entity step alone (read, extract): each readable article's document id and entities.
+
+    `keep`, if given, picks the articles worth the NER (learning skips those it has seen).
+    """
 
     def readable() -> Iterator[ParsedArticle]:
         for record in read_inputs(args):
             if isinstance(record, ParseFailure):
                 on_failure(record)
-            else:
+            elif keep is None or keep(record):
                 yield record
 
     for parsed, entities in extract_entities(nlp, readable(), n_process=n_process):

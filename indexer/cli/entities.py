@@ -13,8 +13,9 @@ from indexer.cli.options import model_option, workers_option
 from indexer.entities.extract import build_nlp
 from indexer.entities.forms_table import learned_path
 from indexer.entities.found import entity_record
-from indexer.entities.learn import learn_forms
-from indexer.formats.records import ParseFailure
+from indexer.entities.learn import known_hashes, learn_forms
+from indexer.formats.records import ParsedArticle, ParseFailure
+from indexer.load.fingerprint import content_hash, document_id
 from indexer.pipeline import entity_step
 
 
@@ -36,7 +37,7 @@ from indexer.pipeline import entity_step
     is_flag=True,
     help="Learn from these articles instead: add what they say about names to the learned "
     "layer of the forms table (read with the curated layer only, so learning is repeatable); "
-    "prints nothing.",
+    "articles already learned from, unchanged, are skipped before NER; prints nothing.",
 )
 def entities_command(
     inputs: tuple[str, ...],
@@ -67,17 +68,25 @@ def entities_command(
         failures += 1
         click.echo(f"FAILED {record.origin}: {record.reason}", err=True)
 
-    found = entity_step(inputs, nlp, n_process=workers, on_failure=failed)
     if learn:
         learned = learned_path(forms_table)
-        report = learn_forms(found, learned)
+        seen = known_hashes(learned)
+        hashes: dict[str, str] = {}
+
+        def unseen(parsed: ParsedArticle) -> bool:
+            doc_id, digest = document_id(parsed.article), content_hash(parsed.article)
+            hashes[doc_id] = digest
+            return seen.get(doc_id) != digest
+
+        found = entity_step(inputs, nlp, n_process=workers, on_failure=failed, keep=unseen)
+        report = learn_forms(found, learned, hashes)
         click.echo(
             f"learned forms: {report.entries} entries from {report.articles} articles "
             f"({report.new_articles} new) -> {learned}",
             err=True,
         )
     else:
-        for doc_id, entities in found:
+        for doc_id, entities in entity_step(inputs, nlp, n_process=workers, on_failure=failed):
             click.echo(json.dumps(entity_record(doc_id, entities, forms=forms), ensure_ascii=False))
     if failures:
         sys.exit(1)

@@ -1,28 +1,49 @@
 """The learned layer of the forms table: what the articles themselves say about names.
 
-Each article contributes evidence: the full person names it resolved ("Ali Khamenei") and the
-acronyms it spelled out ("National Iranian Oil Company (NIOC)"). Evidence is kept per article id,
-so feeding the same articles again changes nothing, and the table derived from it depends only on
-the set of articles seen, never on their order or on how many processes read them.
+Each article contributes evidence: the full person names it resolved ("Ali Khamenei"), the
+acronyms it spelled out ("National Iranian Oil Company (NIOC)") and the type it gave each form.
+Evidence is kept per article id with the article's content hash, so feeding the same articles
+again changes nothing and costs no NER, and the table derived from it depends only on the set
+of articles seen, never on their order or on how many processes read them.
 
-From the evidence: a surname maps to a full name when most articles that give a full name with
-that surname give this one ("Rouhani" -> "Hassan Rouhani"); an acronym maps to the name it was
-most often spelled out as. (Types are not voted on: NER's mistakes are systematic, "Rosatom" is
-a person in most articles that name it, and a vote would spread them to every article.)
+From the evidence:
+- a surname maps to a full name when most articles that give a full name with that surname
+  give this one ("Rouhani" -> "Hassan Rouhani");
+- an acronym maps to the name it was most often spelled out as;
+- a form gets the type most articles give it (a vote), where that majority is clear: NER's
+  slips on a name are mostly local ("Rosatom" a person here, "Trump" an organisation in
+  "Trump administration" there), while the article-level rules (head words, acronyms, full
+  names) are right in most of the articles that name it;
+- given names are the first words of many different full names ("Mohammad", "Abbas"): span
+  repair splits a person's name off an organisation or a place where one starts.
+
+Learning reads the articles through the curated layer only, so what is learned never depends on
+what was learned before; it reads no labels (it is unsupervised).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from articles import ENTITY_TYPES, EntityType
 from indexer.entities.canonical import is_acronym
-from indexer.entities.forms_table import FormsTable, KnownEntity, curated_table, write_entries
+from indexer.entities.forms_table import (
+    CURATED_DIR,
+    VOTE_PREFIX,
+    FormsTable,
+    KnownEntity,
+    curated_table,
+    write_entries,
+)
 from indexer.entities.found import Entities
-from indexer.entities.normalize import NAME_PARTICLES, fold
+from indexer.entities.gazetteer import find_place, is_demonym
+from indexer.entities.normalize import NAME_PARTICLES, TITLES, fold, title_key
 
 # A surname is learned when at least this many articles give one full name for it, and that
 # name is at least this share of the articles giving any full name with that surname. Below
@@ -31,8 +52,13 @@ MIN_ARTICLES = 3
 MIN_SHARE = 0.75
 # Acronyms are spelled out less often than names are written in full.
 MIN_ACRONYM_ARTICLES = 2
+# A type vote needs this many articles typing the form, and this share of them agreeing.
+MIN_VOTE_ARTICLES = 3
+MIN_VOTE_SHARE = 0.7
+# A given name opens at least this many different full names.
+MIN_GIVEN_NAMES = 3
 
-Evidence = dict[str, list[list[str]]]
+Evidence = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -44,8 +70,22 @@ class LearnReport:
     entries: int
 
 
-def article_evidence(entities: Entities) -> Evidence:
-    """What one article says about names: its full person names and its spelled-out acronyms."""
+def rules_version(curated_dir: Path = CURATED_DIR) -> str:
+    """A fingerprint of what turns an article into evidence: the entity rules and curated data.
+
+    Evidence gathered under other rules is gathered again: the table must be what these rules
+    would learn from these articles.
+    """
+    digest = hashlib.sha1()
+    package = Path(__file__).parent
+    for path in [*sorted(package.glob("*.py")), *sorted(curated_dir.glob("*.entities"))]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def article_evidence(entities: Entities, content_hash: str = "") -> Evidence:
+    """What one article says about names: full person names, spelled-out acronyms, types."""
     people = sorted({name for name in entities.person if _full_name(name)})
     acronyms = sorted(
         {
@@ -55,7 +95,25 @@ def article_evidence(entities: Entities) -> Evidence:
             if form != name and is_acronym(form) and not is_acronym(name)
         }
     )
-    return {"person": [[name] for name in people], "organization": [list(a) for a in acronyms]}
+    return {
+        "hash": content_hash,
+        "person": [[name] for name in people],
+        "organization": [list(a) for a in acronyms],
+        "types": _article_types(entities),
+    }
+
+
+def _article_types(entities: Entities) -> list[list[str]]:
+    """(form, type) for every form the article gave one type only."""
+    kinds: dict[str, set[str]] = defaultdict(set)
+    shown: dict[str, str] = {}
+    for kind in ENTITY_TYPES:
+        for name, forms in entities.forms.get(kind, {}).items():
+            for form in (name, *forms):
+                key = fold(form)
+                kinds[key].add(kind)
+                shown.setdefault(key, form)
+    return sorted([shown[key], next(iter(k))] for key, k in kinds.items() if len(k) == 1)
 
 
 def _full_name(name: str) -> bool:
@@ -77,12 +135,15 @@ def evidence_path(learned: Path) -> Path:
     return learned.with_name(learned.stem + ".evidence.json")
 
 
-def read_evidence(path: Path) -> dict[str, Evidence]:
-    """The evidence file's contents, by article id (empty when there is none yet)."""
+def read_evidence(path: Path, version: str | None = None) -> dict[str, Evidence]:
+    """The evidence file's articles, by id: empty when there is none, or it is of other rules."""
     if not path.is_file():
         return {}
-    data: dict[str, Evidence] = json.loads(path.read_text(encoding="utf-8"))
-    return data
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if "articles" not in data or (version is not None and data.get("version") != version):
+        return {}
+    articles: dict[str, Evidence] = data["articles"]
+    return articles
 
 
 def derive_entries(evidence: Mapping[str, Evidence], curated: FormsTable) -> list[KnownEntity]:
@@ -100,6 +161,8 @@ def derive_entries(evidence: Mapping[str, Evidence], curated: FormsTable) -> lis
             entries.append(
                 KnownEntity(f"learned:{kind}:{fold(name)}", kind, name, tuple(kept), "learned")  # type: ignore[arg-type]
             )
+    for form, kind in _type_votes(evidence, curated):
+        entries.append(KnownEntity(f"{VOTE_PREFIX}{fold(form)}", kind, form, (), "learned"))
     return entries
 
 
@@ -132,31 +195,109 @@ def _dominant_acronyms(evidence: Mapping[str, Evidence]) -> Iterable[tuple[str, 
             yield acronym, name
 
 
+def _type_votes(
+    evidence: Mapping[str, Evidence], curated: FormsTable
+) -> Iterable[tuple[str, EntityType]]:
+    """(form, type) where most articles typing the form agree; curated forms are left out."""
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    shown: dict[str, Counter[str]] = defaultdict(Counter)
+    for record in evidence.values():
+        for form, kind in record.get("types", []):
+            key = fold(form)
+            votes[key][kind] += 1
+            shown[key][form] += 1
+    for key, counts in sorted(votes.items()):
+        kind, count = _top(counts)
+        total = sum(counts.values())
+        if count < MIN_VOTE_ARTICLES or count < MIN_VOTE_SHARE * total or len(counts) < 2:
+            # A form every article types alike gains nothing from a vote.
+            continue
+        form = _top(shown[key])[0]
+        if curated.curated(form) is None and not curated.ignored(form):
+            yield form, kind  # type: ignore[misc]
+
+
+def derive_given_names(evidence: Mapping[str, Evidence]) -> list[str]:
+    """Words that open at least MIN_GIVEN_NAMES different full names (not places, not titles)."""
+    names: dict[str, set[str]] = defaultdict(set)
+    shown: dict[str, str] = {}
+    for record in evidence.values():
+        for (name,) in record.get("person", []):
+            first = name.split()[0]
+            key = fold(first)
+            if len(key) < 3 or title_key(first) in TITLES or key in NAME_PARTICLES:
+                continue
+            names[key].add(fold(name))
+            shown.setdefault(key, first)
+    return sorted(
+        shown[key]
+        for key, full in names.items()
+        if len(full) >= MIN_GIVEN_NAMES and find_place(shown[key]) is None
+        and not is_demonym(shown[key])
+    )
+
+
 def _top(counts: Counter[str]) -> tuple[str, int]:
     """The most frequent key; ties go to the alphabetically first, so the result is stable."""
     return min(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
-def update_learned(learned: Path, new: Mapping[str, Evidence], curated: FormsTable) -> LearnReport:
+def update_learned(
+    learned: Path,
+    new: Mapping[str, Evidence],
+    curated: FormsTable,
+    *,
+    version: str | None = None,
+) -> LearnReport:
     """Add (or replace) the evidence of these articles and rewrite the learned table."""
+    version = version if version is not None else rules_version()
     path = evidence_path(learned)
-    evidence = read_evidence(path)
+    evidence = read_evidence(path, version)
     fresh = sum(1 for article_id in new if article_id not in evidence)
+    if learned.is_file() and all(evidence.get(i) == record for i, record in new.items()):
+        # Nothing new: the table stands as it is (and keeps its modification time).
+        return LearnReport(len(evidence), 0, _count_entries(learned))
     evidence.update(new)
     entries = derive_entries(evidence, curated)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".partial")
-    partial.write_text(json.dumps(evidence, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    data = {"version": version, "articles": evidence}
+    partial.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     partial.replace(path)
-    write_entries(learned, entries)
+    write_entries(learned, entries, given_names=derive_given_names(evidence))
     return LearnReport(articles=len(evidence), new_articles=fresh, entries=len(entries))
 
 
-def learn_forms(found: Iterable[tuple[str, Entities]], learned: Path) -> LearnReport:
+def _count_entries(learned: Path) -> int:
+    """How many entries a learned table holds (its given-names line aside)."""
+    with learned.open(encoding="utf-8") as handle:
+        return sum(1 for line in handle if line.strip() and '"given-names"' not in line)
+
+
+def known_hashes(learned: Path) -> dict[str, str]:
+    """The content hash of every article the learned layer has evidence of, by id.
+
+    Evidence of other rules counts as none: every article is read again.
+    """
+    return {
+        doc_id: str(record.get("hash", ""))
+        for doc_id, record in read_evidence(evidence_path(learned), rules_version()).items()
+    }
+
+
+def learn_forms(
+    found: Iterable[tuple[str, Entities]],
+    learned: Path,
+    hashes: Mapping[str, str] | None = None,
+) -> LearnReport:
     """Learn from articles' entities, by document id, against the curated layer alone.
 
     Curated data only: what is learned must not depend on what was learned before, or running
-    it again would drift.
+    it again would drift. `hashes` gives each article's content hash, so that an unchanged
+    article is not read again next time.
     """
-    evidence = {doc_id: article_evidence(entities) for doc_id, entities in found}
+    hashes = hashes or {}
+    evidence = {
+        doc_id: article_evidence(entities, hashes.get(doc_id, "")) for doc_id, entities in found
+    }
     return update_learned(learned, evidence, curated_table())

@@ -64,6 +64,10 @@ def clean_mention(text: str) -> str | None:
     # An unbalanced bracket left by a span cut short: "Company (IIEC" is the company.
     if value.count("(") > value.count(")"):
         value = value[: value.rindex("(")].rstrip()
+    # One that opened before the span: "Guards Corps (IRGC) Ground Force" gives "IRGC) Ground
+    # Force", the IRGC's Ground Force.
+    if ")" in value and "(" not in value:
+        value = " ".join(value.replace(")", " ").split())
     # Social media handles and hashtags name accounts, not entities ("@khamenei_ir").
     if len(value) < 2 or not _HAS_LETTER.search(value) or "@" in value or "#" in value:
         return None

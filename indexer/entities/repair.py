@@ -18,10 +18,10 @@ from indexer.entities.canonical import (
     classify,
     initials,
     is_acronym,
-    split_leading_place,
 )
 from indexer.entities.forms_table import FormsTable
 from indexer.entities.gazetteer import find_place, is_demonym
+from indexer.entities.glue import split_glued
 from indexer.entities.normalize import HONORIFICS, NAME_PARTICLES, clean_mention
 
 # The longest name an honorific can introduce, in words ("Seyyed Mohammad Hossein Tabatabaei
@@ -45,7 +45,10 @@ def find_mentions(doc: Doc, table: FormsTable) -> list[Mention]:
     mentions: list[Mention] = []
     previous_org: str | None = None
     for start, end, label in _spans(doc, table):
-        for text, piece_label in split_leading_place(doc[start:end].text, label):
+        cleaned = clean_mention(doc[start:end].text)
+        if cleaned is None:
+            continue
+        for text, piece_label in split_glued(cleaned, label, table):
             value = clean_mention(text)
             if value is None:
                 continue

@@ -1,0 +1,167 @@
+"""Spans that glue several names together, cut into the names they hold.
+
+NER runs names together where the text gives it no boundary it can see: headlines that lost
+their punctuation ("Armenia Azerbaijan border clashes", "Tehran Sofia ink 3 MOUs"), a title
+between a place or an organisation and a person ("ambassador to Bulgaria Abdollah Norouzi",
+"President of the Louvre Museum Jean-Luc Martinez"), photo credits ("Jason Merritt/Getty
+Images"), an acronym before a word that only describes it ("UNESCO World Heritage list", "US
+Government"). Each rule here cuts one such span on evidence in the words themselves: known
+places, demonyms, titles, head words and the given names learned from the corpus.
+
+Pure functions on a span's text and NER label, so every rule is tested without a model.
+"""
+
+from __future__ import annotations
+
+from indexer.entities.canonical import (
+    NOT_ENTITY_HEADS,
+    ORG_HEADS,
+    PLACE_HEADS,
+    is_acronym,
+    split_leading_place,
+)
+from indexer.entities.forms_table import FormsTable
+from indexer.entities.gazetteer import Place, find_place, is_demonym, overrules_person
+from indexer.entities.normalize import TITLES, title_key
+
+Piece = tuple[str, str]
+# A place this big is one of the places a glued span may be made of even where it is no
+# capital or country: "Tehran Sofia", "Karabakh Tehran". Smaller towns share their names with
+# too many words of other names.
+GLUED_CITY = 100_000
+# Words that join the parts of one name: a place after them belongs to it ("Bank of Iran").
+_CONNECTORS = frozenset({"of", "for", "and", "in", "on", "the", "&", "de", "du", "des"})
+
+
+def split_glued(text: str, label: str, table: FormsTable) -> list[Piece]:
+    """The names a span holds, each with the NER label it should have had.
+
+    A span that holds one name comes back as it is.
+    """
+    if "/" in text:
+        parts = [p.strip() for p in text.split("/")]
+        if len(parts) > 1 and all(p[:1].isupper() for p in parts):
+            return [piece for part in parts for piece in split_glued(part, label, table)]
+    if table.curated(text) is not None or table.ignored(text) or find_place(text) is not None:
+        return [(text, label)]
+    for rule in (_places_only, _acronym_first, _trailing_place, _person_after):
+        pieces = rule(text, label, table)
+        if pieces is not None:
+            return pieces
+    return split_leading_place(text, label)
+
+
+def _glued_place(text: str, label: str, table: FormsTable) -> bool:
+    """Whether `text` is a place that can stand in a glued span with a span's label."""
+    entry = table.curated(text)
+    if entry is not None:
+        return entry.type == "location"
+    place = find_place(text)
+    return place is not None and _big_enough(place, label)
+
+
+def _big_enough(place: Place, label: str) -> bool:
+    if overrules_person(place):
+        return True
+    return label != "PERSON" and place.kind == "city" and place.population >= GLUED_CITY
+
+
+def _places_only(text: str, label: str, table: FormsTable) -> list[Piece] | None:
+    """"Armenia Azerbaijan", "Tehran Sofia": a span made of places only, one after another."""
+    words = text.split()
+    if len(words) < 2:
+        return None
+    pieces = _partition(words, label, table)
+    return [(p, "GPE") for p in pieces] if pieces is not None else None
+
+
+def _partition(words: list[str], label: str, table: FormsTable) -> list[str] | None:
+    """The words cut into known places from the left, longest first; None if they are not."""
+    if not words:
+        return []
+    for size in range(min(3, len(words)), 0, -1):
+        head = " ".join(words[:size])
+        if _glued_place(head, label, table):
+            rest = _partition(words[size:], label, table)
+            if rest is not None:
+                return [head, *rest]
+    return None
+
+
+def _acronym_first(text: str, label: str, table: FormsTable) -> list[Piece] | None:
+    """An acronym and the words after it that only describe it, or a title and a name.
+
+    "UNESCO World Heritage" is UNESCO; "US Government" is the US; "NATO Secretary General Jens
+    Stoltenberg" is NATO and a person. A head word keeps the span whole ("IRGC Ground Force",
+    "UN General Assembly"), and so does a head word for a thing none of ours ("UN Charter").
+    """
+    words = text.split()
+    if label != "ORG" or len(words) < 2 or not is_acronym(words[0]):
+        return None
+    rest = words[1:]
+    head = rest[-1].casefold().rstrip(".")
+    if head in ORG_HEADS or head in PLACE_HEADS or head in NOT_ENTITY_HEADS:
+        return None
+    if not all(w[:1].isupper() for w in rest):
+        return None
+    acronym_label = "GPE" if _glued_place(words[0], label, table) else "ORG"
+    if title_key(rest[0]) in TITLES:
+        return [(words[0], acronym_label), (" ".join(rest), "PERSON")]
+    return [(words[0], acronym_label)]
+
+
+def _trailing_place(text: str, label: str, table: FormsTable) -> list[Piece] | None:
+    """A person's name run into the place or demonym after it.
+
+    "Lavrov Russian" (a headline: "... on Iran: Lavrov" then "Russian Foreign Minister") is
+    Lavrov; "Alain Rolland South Africa" is a referee and a country. A place after a connector
+    belongs to the name ("Central Bank of Iran"), and an organisation's name keeps its place
+    unless a given name shows a person before it.
+    """
+    words = text.split()
+    if label not in ("PERSON", "ORG") or len(words) < 2:
+        return None
+    if label == "PERSON" and is_demonym(words[-1]):
+        return [(" ".join(words[:-1]), label)]
+    for size in (3, 2, 1):
+        if len(words) <= size:
+            continue
+        head, tail = words[:-size], " ".join(words[-size:])
+        if head[-1].casefold() in _CONNECTORS or not _glued_place(tail, label, table):
+            continue
+        if label == "PERSON" or (len(head) >= 2 and table.is_given_name(head[0])):
+            return [(" ".join(head), "PERSON"), (tail, "GPE")]
+    return None
+
+
+def _has_head(words: list[str]) -> bool:
+    """Whether any of the words is an organisation's or a place's head word."""
+    return any(w.casefold().rstrip(".") in ORG_HEADS | PLACE_HEADS for w in words)
+
+
+def _person_after(text: str, label: str, table: FormsTable) -> list[Piece] | None:
+    """An organisation or a place, then a person's name that a learned given name opens.
+
+    "Louvre Museum Jean-Luc Martinez", "Bulgaria Abdollah Norouzi", "Iraqi Ministry of
+    Electricity Musab Al-Mpdares": the title between them ("President of the", "Ambassador to")
+    stayed outside the span. The person's part is two to four capitalised words.
+    """
+    words = text.split()
+    if label not in ("ORG", "GPE", "LOC", "FAC") or len(words) < 3:
+        return None
+    for start in range(1, len(words) - 1):
+        person = words[start:]
+        if len(person) > 4 or not table.is_given_name(person[0]):
+            continue
+        if not all(w[:1].isupper() for w in person) or _has_head(person[-1:]):
+            continue
+        before = " ".join(words[:start])
+        if words[start - 1].casefold() in _CONNECTORS:
+            continue
+        # The part before must show it is a name of its own: a head word, a place, an acronym.
+        known = _glued_place(before, label, table) or table.curated(before) is not None
+        if not (known or _has_head(words[:start]) or is_acronym(before)):
+            continue
+        before_label = "GPE" if _glued_place(before, label, table) else label
+        return [(before, before_label), (" ".join(person), "PERSON")]
+    return None
