@@ -12,6 +12,7 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -208,6 +209,7 @@ def learned_path(path: Path | None = None) -> Path:
     return DEFAULT_LEARNED
 
 
+@lru_cache(maxsize=4)
 def curated_table(curated_dir: Path = CURATED_DIR) -> FormsTable:
     """The curated layer alone: every `*.entities` file in `curated_dir`."""
     return load_forms_table(curated_dir=curated_dir, learned=None, use_learned=False)

@@ -94,9 +94,14 @@ def _acronym_first(text: str, label: str, table: FormsTable) -> list[Piece] | No
     "UNESCO World Heritage" is UNESCO; "US Government" is the US; "NATO Secretary General Jens
     Stoltenberg" is NATO and a person. A head word keeps the span whole ("IRGC Ground Force",
     "UN General Assembly"), and so does a head word for a thing none of ours ("UN Charter").
+    Only a known acronym (curated, learned, a place) is cut off: an unknown one may open a
+    name ("RIA Novosti", "MRCC Jeddah").
     """
     words = text.split()
     if label != "ORG" or len(words) < 2 or not is_acronym(words[0]):
+        return None
+    known = table.curated(words[0]) or table.learned(words[0]) or find_place(words[0])
+    if known is None:
         return None
     rest = words[1:]
     head = rest[-1].casefold().rstrip(".")

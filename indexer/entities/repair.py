@@ -10,10 +10,11 @@ from __future__ import annotations
 import numpy
 from spacy.attrs import LOWER
 from spacy.strings import get_string_id
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from indexer.entities.canonical import (
     NOT_ENTITY_HEADS,
+    ORG_HEADS,
     Mention,
     classify,
     initials,
@@ -22,7 +23,7 @@ from indexer.entities.canonical import (
 from indexer.entities.forms_table import FormsTable
 from indexer.entities.gazetteer import find_place, is_demonym
 from indexer.entities.glue import split_glued
-from indexer.entities.normalize import HONORIFICS, NAME_PARTICLES, clean_mention
+from indexer.entities.normalize import HONORIFICS, NAME_PARTICLES, clean_mention, fold
 
 # The longest name an honorific can introduce, in words ("Seyyed Mohammad Hossein Tabatabaei
 # Qomi" is five); a longer run of capitalised words is a headline, not a name.
@@ -101,7 +102,32 @@ def _spans(doc: Doc, table: FormsTable) -> list[tuple[int, int, str]]:
         if not _inside_longer_name(doc, ent.end)
     ]
     spans = _join_split_names(doc, spans, table)
+    spans = _complete_known_names(doc, spans, table)
     return _apply_honorifics(spans, _honorific_names(doc))
+
+
+def _complete_known_names(
+    doc: Doc, spans: list[tuple[int, int, str]], table: FormsTable
+) -> list[tuple[int, int, str]]:
+    """A person's name NER cut one word short, completed where the table knows the full name.
+
+    "Oil Minister Bijan Namdar Zanganeh" comes out of NER as "Bijan Namdar" (and "Zanganeh"
+    as nothing or a span of its own); the learned layer knows "Bijan Namdar Zanganeh".
+    """
+    out: list[tuple[int, int, str]] = []
+    skip_until = -1
+    for start, end, label in spans:
+        if start < skip_until:
+            continue
+        if label == "PERSON" and end < len(doc) and doc[end].is_title:
+            joined = doc[start : end + 1].text
+            entry = table.lookup("person", joined)
+            if entry is not None and fold(entry.name) == fold(joined):
+                out.append((start, end + 1, label))
+                skip_until = end + 1
+                continue
+        out.append((start, end, label))
+    return out
 
 
 def _inside_longer_name(doc: Doc, end: int) -> bool:
@@ -149,8 +175,26 @@ def _join_split_names(
                 if p_label == label == "ORG" and acronym and initials(joined).endswith(acronym):
                     out[-1] = (p_start, end, "ORG")
                     continue
+                # "Cultural Heritage" + ", Tourism and" + "Handicrafts Organization": a list
+                # of fields inside one organisation's name, which NER cuts at the commas.
+                if p_label == label == "ORG" and _field_list(doc, p_start, p_end, gap, end):
+                    out[-1] = (p_start, end, "ORG")
+                    continue
         out.append((start, end, label))
     return out
+
+
+def _field_list(doc: Doc, p_start: int, p_end: int, gap: Span, end: int) -> bool:
+    """Whether two organisation spans and the words between them are one "A, B and C Head"."""
+    words = [t for t in gap if t.text not in {",", "&"}]
+    return (
+        any(t.text in {",", "and", "&"} for t in gap)
+        and all(not t.ent_type_ and (t.is_title or t.lower_ == "and") for t in words)
+        and not is_acronym(doc[p_start:p_end].text)
+        # The first part is a fragment: a whole name of its own would end with its head.
+        and doc[p_end - 1].lower_.rstrip(".") not in ORG_HEADS
+        and doc[end - 1].lower_.rstrip(".") in ORG_HEADS
+    )
 
 
 def _joins(token: Token) -> bool:
