@@ -140,6 +140,8 @@ class Mention:
     # A span NER called a nationality that may be a person's name ("Jamal Sadatian"): kept
     # only if the article names that person otherwise too.
     tentative: bool = False
+    # The type the words around the mention give it ("in Yazd"), for the learned layer's vote.
+    cue: EntityType | None = None
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,8 @@ def is_generic(text: str) -> bool:
     """
     words = [w.casefold().rstrip(".,") for w in text.split()]
     words = [w for w in words if w not in _ACRONYM_SKIP]
+    if len(words) == 1 and words[0] in PLACE_HEADS:
+        return True
     if not words or not all(w in ORG_HEADS or w in FIELD_WORDS for w in words):
         return False
     if len(words) == 1:
@@ -512,15 +516,23 @@ def _named(
             cluster,
             key=lambda g: (is_acronym(g.name), -len(g.words), -len(g.forms), g.first),
         )
-        name = ranked[0].name
+        top = ranked[0]
+        name = top.name
         for group in ranked:
             entry = next(
                 (e for f in (group.name, *group.forms) if (e := table.lookup(kind, f)) is not None),
                 None,
             )
-            if entry is not None:
-                name = entry.name
-                break
+            if entry is None:
+                continue
+            # What the corpus learned about a short form ("Norouzi" is mostly Hassan Norouzi,
+            # "CBI" the Central Bank of Iran) never renames the fuller name this article gives
+            # ("Abdollah Norouzi", "Confederation of British Industry (CBI)").
+            if entry.layer == "learned" and group is not top and len(top.words) > 1:
+                if fold(entry.name) != top.key:
+                    continue
+            name = entry.name
+            break
         forms = out.setdefault(name, [])
         for group in sorted(cluster, key=lambda g: g.first):
             forms.extend(f for f in group.forms if f not in forms)

@@ -29,6 +29,12 @@ Piece = tuple[str, str]
 # capital or country: "Tehran Sofia", "Karabakh Tehran". Smaller towns share their names with
 # too many words of other names.
 GLUED_CITY = 100_000
+# Letters after a person's name for honours, degrees and seats ("David Wakefield OBE").
+POST_NOMINALS = frozenset({"OBE", "MBE", "CBE", "KBE", "DBE", "VC", "QC", "KC", "MP", "MEP", "PhD"})
+# Owners in possessives that open names rather than own them ("People's Assembly").
+_PLURAL_OWNERS = frozenset(
+    {"people", "children", "women", "men", "workers", "martyrs", "veterans", "farmers"}
+)
 # Words that join the parts of one name: a place after them belongs to it ("Bank of Iran").
 _CONNECTORS = frozenset({"of", "for", "and", "in", "on", "the", "&", "de", "du", "des"})
 
@@ -44,11 +50,53 @@ def split_glued(text: str, label: str, table: FormsTable) -> list[Piece]:
             return [piece for part in parts for piece in split_glued(part, label, table)]
     if table.curated(text) is not None or table.ignored(text) or find_place(text) is not None:
         return [(text, label)]
-    for rule in (_places_only, _acronym_first, _trailing_place, _person_after):
+    text = _without_tail(text, label)
+    for rule in (_possessive, _places_only, _acronym_first, _trailing_place, _person_after):
         pieces = rule(text, label, table)
         if pieces is not None:
             return pieces
     return split_leading_place(text, label)
+
+
+def _without_tail(text: str, label: str) -> str:
+    """A span without the words after a name that are no part of it.
+
+    A person's post-nominal letters ("David Wakefield OBE"); the common nouns a headline ran
+    into an organisation's span ("U S sanctions", which lost its full stops), unless they are
+    a head word that names the body ("Alborz chamber").
+    """
+    words = text.split()
+    if label == "PERSON":
+        while len(words) > 2 and words[-1].rstrip(".") in POST_NOMINALS:
+            words.pop()
+    elif label == "ORG":
+        while len(words) > 1 and words[-1].islower() and not _has_head(words[-1:]):
+            words.pop()
+    return " ".join(words)
+
+
+def _possessive(text: str, label: str, table: FormsTable) -> list[Piece] | None:
+    """A span through a possessive, cut there: "Pars Special Economic Energy Zone's Customs
+    Department", "IRGC Ground Force's Research and Self-Sufficiency Jihad Organization".
+
+    The owner is a name of its own (a lower-case one, "parliament's Energy Committee", is no
+    name); plural owners that open names stay ("People's Assembly", "Children's Hospital").
+    """
+    words = text.split()
+    for index, word in enumerate(words[:-1]):
+        owner = word[:-2]
+        if not word.endswith(("'s", "\u2019s")) or owner.casefold() in _PLURAL_OWNERS:
+            continue
+        after = " ".join(words[index + 1 :])
+        if not after[:1].isupper():
+            return None
+        before = " ".join([*words[:index], owner])
+        pieces = split_glued(after, label, table)
+        if not before[:1].isupper():
+            return pieces
+        before_label = "GPE" if _glued_place(before, label, table) else label
+        return [*split_glued(before, before_label, table), *pieces]
+    return None
 
 
 def _glued_place(text: str, label: str, table: FormsTable) -> bool:

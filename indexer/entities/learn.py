@@ -52,9 +52,12 @@ MIN_ARTICLES = 3
 MIN_SHARE = 0.75
 # Acronyms are spelled out less often than names are written in full.
 MIN_ACRONYM_ARTICLES = 2
-# A type vote needs this many articles typing the form, and this share of them agreeing.
-MIN_VOTE_ARTICLES = 3
-MIN_VOTE_SHARE = 0.7
+# A type vote by cues needs this many articles with a cue for the form, this share agreeing;
+# one by the types articles gave the form needs more, since NER's slips repeat.
+MIN_CUE_ARTICLES = 2
+MIN_CUE_SHARE = 0.75
+MIN_VOTE_ARTICLES = 5
+MIN_VOTE_SHARE = 0.8
 # A given name opens at least this many different full names.
 MIN_GIVEN_NAMES = 3
 
@@ -100,6 +103,7 @@ def article_evidence(entities: Entities, content_hash: str = "") -> Evidence:
         "person": [[name] for name in people],
         "organization": [list(a) for a in acronyms],
         "types": _article_types(entities),
+        "cues": sorted([form, kind] for form, kind in entities.cues.items()),
     }
 
 
@@ -198,23 +202,52 @@ def _dominant_acronyms(evidence: Mapping[str, Evidence]) -> Iterable[tuple[str, 
 def _type_votes(
     evidence: Mapping[str, Evidence], curated: FormsTable
 ) -> Iterable[tuple[str, EntityType]]:
-    """(form, type) where most articles typing the form agree; curated forms are left out."""
-    votes: dict[str, Counter[str]] = defaultdict(Counter)
-    shown: dict[str, Counter[str]] = defaultdict(Counter)
+    """(form, type) where the articles clearly agree; curated forms are left out.
+
+    Cues are counted first ("in Yazd" in most articles that have a cue for it); where no cue
+    decides, the types the articles ended up with, when they differ but a large majority
+    agrees ("Trump", an organisation only in "Trump administration").
+    """
+    cues = _tally(evidence, "cues")
+    types = _tally(evidence, "types")
+    for key in sorted(cues.keys() | types.keys()):
+        decided = _majority(cues.get(key), MIN_CUE_ARTICLES, MIN_CUE_SHARE)
+        if decided is None:
+            counts = types.get(key)
+            if counts is None or len(counts[0]) < 2:
+                # A form every article types alike gains nothing from a vote.
+                continue
+            decided = _majority(counts, MIN_VOTE_ARTICLES, MIN_VOTE_SHARE)
+        if decided is not None and curated.curated(decided[0]) is None:
+            if not curated.ignored(decided[0]):
+                yield decided
+
+
+Tally = tuple[Counter[str], Counter[str]]
+
+
+def _tally(evidence: Mapping[str, Evidence], field: str) -> dict[str, Tally]:
+    """Per form key: how many articles gave each type, and each written form."""
+    tallies: dict[str, Tally] = {}
     for record in evidence.values():
-        for form, kind in record.get("types", []):
-            key = fold(form)
-            votes[key][kind] += 1
-            shown[key][form] += 1
-    for key, counts in sorted(votes.items()):
-        kind, count = _top(counts)
-        total = sum(counts.values())
-        if count < MIN_VOTE_ARTICLES or count < MIN_VOTE_SHARE * total or len(counts) < 2:
-            # A form every article types alike gains nothing from a vote.
-            continue
-        form = _top(shown[key])[0]
-        if curated.curated(form) is None and not curated.ignored(form):
-            yield form, kind  # type: ignore[misc]
+        for form, kind in record.get(field, []):
+            kinds, shown = tallies.setdefault(fold(form), (Counter(), Counter()))
+            kinds[kind] += 1
+            shown[form] += 1
+    return tallies
+
+
+def _majority(
+    tally: Tally | None, min_articles: int, min_share: float
+) -> tuple[str, EntityType] | None:
+    """(form, type) if one type has at least `min_articles` and `min_share` of the articles."""
+    if tally is None:
+        return None
+    kinds, shown = tally
+    kind, count = _top(kinds)
+    if count < min_articles or count < min_share * sum(kinds.values()):
+        return None
+    return _top(shown)[0], kind  # type: ignore[return-value]
 
 
 def derive_given_names(evidence: Mapping[str, Evidence]) -> list[str]:

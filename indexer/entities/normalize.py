@@ -12,6 +12,7 @@ _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 # "Khamenei's" -> "Khamenei"; "Jones'" -> "Jones" (only the apostrophe goes).
 _POSSESSIVE = re.compile("['\u2019]s$|(?<=s)['\u2019]$")
 _LONE_S = re.compile(r"(?<=\w)\s+s$")
+_TRAILING_CONNECTOR = re.compile(r"(?:\s+(?:and|of|the|for|&))+$")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # What folding treats as a word break: hyphens, dashes, slashes and underscores.
@@ -61,6 +62,8 @@ def clean_mention(text: str) -> str | None:
     value = _POSSESSIVE.sub("", value).strip(QUOTES + " .,;:-|=")
     # Headlines that lost their apostrophes keep a lone "s": "West s humiliation".
     value = _LONE_S.sub("", value)
+    # A list NER ran on into: "Susa and" (Apadana), "Ministry of".
+    value = _TRAILING_CONNECTOR.sub("", value)
     # An unbalanced bracket left by a span cut short: "Company (IIEC" is the company.
     if value.count("(") > value.count(")"):
         value = value[: value.rindex("(")].rstrip()

@@ -7,6 +7,8 @@ gazetteer, NER's label) and tie acronyms to the names they stand for.
 
 from __future__ import annotations
 
+import re
+
 import numpy
 from spacy.attrs import LOWER
 from spacy.strings import get_string_id
@@ -15,13 +17,15 @@ from spacy.tokens import Doc, Span, Token
 from indexer.entities.canonical import (
     NOT_ENTITY_HEADS,
     ORG_HEADS,
+    PLACE_HEADS,
     Mention,
     classify,
     initials,
     is_acronym,
 )
+from indexer.entities.cues import context_cue
 from indexer.entities.forms_table import FormsTable
-from indexer.entities.gazetteer import find_place, is_demonym
+from indexer.entities.gazetteer import find_place, is_demonym, overrules_person
 from indexer.entities.glue import split_glued
 from indexer.entities.normalize import HONORIFICS, NAME_PARTICLES, clean_mention, fold
 
@@ -30,6 +34,8 @@ from indexer.entities.normalize import HONORIFICS, NAME_PARTICLES, clean_mention
 _MAX_NAME_WORDS = 5
 # The NER label that stands for each of our types, for spans we make ourselves.
 _LABEL_OF: dict[str, str] = {"person": "PERSON", "organization": "ORG", "location": "GPE"}
+# A transliterated surname with an apostrophe inside: "Kadkhoda'ei", "Va\u2019ezi".
+_HAMZA_NAME = re.compile("^[A-Z][a-z]+['\u2019][a-z]{2,}$")
 # At most this many tokens between two parts of one name cut in two by NER.
 _MAX_GAP = 6
 # Entity types whose tokens can never continue a person's name after an honorific.
@@ -49,7 +55,9 @@ def find_mentions(doc: Doc, table: FormsTable) -> list[Mention]:
         cleaned = clean_mention(doc[start:end].text)
         if cleaned is None:
             continue
-        for text, piece_label in split_glued(cleaned, label, table):
+        pieces = split_glued(cleaned, label, table)
+        cue = context_cue(doc, start, end) if len(pieces) == 1 else None
+        for text, piece_label in pieces:
             value = clean_mention(text)
             if value is None:
                 continue
@@ -62,12 +70,50 @@ def find_mentions(doc: Doc, table: FormsTable) -> list[Mention]:
             # "National Iranian Oil Company (NIOC)": the acronym stands for the name before it.
             if kind == "organization" and is_acronym(value) and _after_parenthesis(doc, start):
                 acronym_of = previous_org
-            mentions.append(Mention(value, kind, acronym_of))
+            mentions.append(Mention(value, kind, acronym_of, cue=cue))
             if kind == "organization":
                 previous_org = value
                 if (acronym := _acronym_after(doc, end)) is not None:
                     mentions.append(Mention(acronym, "organization", value))
-    return mentions
+    return _split_known_people(mentions, table)
+
+
+def _split_known_people(mentions: list[Mention], table: FormsTable) -> list[Mention]:
+    """Mentions that end with a person the article names elsewhere, cut before the person.
+
+    "Louvre Museum Jean-Luc Martinez" (then "Martinez said"), "Bolton Wanderers F.C Megson"
+    (after "Gary Megson"), "Cinema Homayun Asadian": a title between the two stayed out of
+    the span. The part before must end with a head word, or be a place or a curated name.
+    """
+    surnames: dict[str, set[str]] = {}
+    for m in mentions:
+        if m.kind == "person" and not m.tentative and fold(m.text):
+            surnames.setdefault(fold(m.text).split()[-1], set()).add(m.text)
+    out: list[Mention] = []
+    for mention in mentions:
+        words = mention.text.split()
+        last = fold(words[-1]) if words else ""
+        if len(words) < 2 or not surnames.get(last, set()) - {mention.text}:
+            out.append(mention)
+            continue
+        size = 2 if len(words) > 2 and not _is_head(words[-2]) and words[-2][:1].isupper() else 1
+        rest, person = " ".join(words[:-size]), " ".join(words[-size:])
+        place = find_place(rest)
+        known = (place is not None and overrules_person(place)) or table.curated(rest) is not None
+        if not (known or _is_head(words[-size - 1])):
+            out.append(mention)
+            continue
+        label = "ORG" if mention.kind == "person" else _LABEL_OF[mention.kind]
+        kind = classify(rest, label, table)
+        if kind is not None:
+            out.append(Mention(rest, kind))
+        out.append(Mention(person, "person"))
+    return out
+
+
+def _is_head(word: str) -> bool:
+    key = word.casefold().rstrip(".")
+    return key in ORG_HEADS or key in PLACE_HEADS
 
 
 def _maybe_a_name(value: str, table: FormsTable) -> bool:
@@ -119,10 +165,14 @@ def _complete_known_names(
     for start, end, label in spans:
         if start < skip_until:
             continue
-        if label == "PERSON" and end < len(doc) and doc[end].is_title:
+        if end < len(doc) and doc[end].is_title:
             joined = doc[start : end + 1].text
-            entry = table.lookup("person", joined)
-            if entry is not None and fold(entry.name) == fold(joined):
+            entry = table.lookup("person", joined) if label == "PERSON" else None
+            known = entry is not None and fold(entry.name) == fold(joined)
+            # "Abbas Ali Kadkhoda'ei", "Mahmoud Va'ezi": NER stops before a surname written
+            # with an apostrophe for the hamza.
+            opens = label == "PERSON" or table.is_given_name(doc[end - 1].text)
+            if known or (opens and _HAMZA_NAME.match(doc[end].text)):
                 out.append((start, end + 1, label))
                 skip_until = end + 1
                 continue
