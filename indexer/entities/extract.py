@@ -51,7 +51,9 @@ MAX_NER_CHARS = 100_000
 _DATELINE = re.compile(r"^\s*(?P<place>[A-Z][A-Z.' ]{1,40}[A-Z.])\s*(?:[-\u2013\u2014_]{1,2})\s*")
 # "... the official said. MA": the editor's initials that close many Tehran Times bodies (MA,
 # MG, NA, AK/PA), which NER takes for people and organisations.
-_SIGN_OFF = re.compile(r"(?<=[.!?\"\u201d\u2019)\]])\s+(?P<initials>[A-Z]{2,3}(?:/[A-Z]{2,3})*)\s*$")
+_SIGN_OFF = re.compile(
+    r"(?<=[.!?\"\u201d\u2019)\]])\s+(?P<initials>[A-Z]{2,3}(?:/[A-Z]{2,3})*)\s*$"
+)
 
 
 def resolve_model(name: str | None = None) -> str:

@@ -14,6 +14,7 @@ Pure functions on a span's text and NER label, so every rule is tested without a
 from __future__ import annotations
 
 from indexer.entities.canonical import (
+    FIELD_WORDS,
     NOT_ENTITY_HEADS,
     ORG_HEADS,
     PLACE_HEADS,
@@ -115,7 +116,7 @@ def _big_enough(place: Place, label: str) -> bool:
 
 
 def _places_only(text: str, label: str, table: FormsTable) -> list[Piece] | None:
-    """"Armenia Azerbaijan", "Tehran Sofia": a span made of places only, one after another."""
+    """ "Armenia Azerbaijan", "Tehran Sofia": a span made of places only, one after another."""
     words = text.split()
     if len(words) < 2:
         return None
@@ -211,9 +212,11 @@ def _person_after(text: str, label: str, table: FormsTable) -> list[Piece] | Non
         before = " ".join(words[:start])
         if words[start - 1].casefold() in _CONNECTORS:
             continue
-        # The part before must show it is a name of its own: a head word, a place, an acronym.
+        # The part before must show it is a name of its own (a head word, a place, an acronym)
+        # or a piece of one ("Minister of Communications and Information Technology").
         known = _glued_place(before, label, table) or table.curated(before) is not None
-        if not (known or _has_head(words[:start]) or is_acronym(before)):
+        fields = words[start - 1].casefold() in FIELD_WORDS
+        if not (known or fields or _has_head(words[:start]) or is_acronym(before)):
             continue
         before_label = "GPE" if _glued_place(before, label, table) else label
         return [(before, before_label), (" ".join(person), "PERSON")]

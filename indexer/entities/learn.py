@@ -265,7 +265,8 @@ def derive_given_names(evidence: Mapping[str, Evidence]) -> list[str]:
     return sorted(
         shown[key]
         for key, full in names.items()
-        if len(full) >= MIN_GIVEN_NAMES and find_place(shown[key]) is None
+        if len(full) >= MIN_GIVEN_NAMES
+        and find_place(shown[key]) is None
         and not is_demonym(shown[key])
     )
 

@@ -165,7 +165,7 @@ def _complete_known_names(
     for start, end, label in spans:
         if start < skip_until:
             continue
-        if end < len(doc) and doc[end].is_title:
+        if end < len(doc) and doc[end].text[:1].isupper():
             joined = doc[start : end + 1].text
             entry = table.lookup("person", joined) if label == "PERSON" else None
             known = entry is not None and fold(entry.name) == fold(joined)

@@ -7,6 +7,7 @@ from indexer.entities.canonical import (
     Resolved,
     classify,
     initials,
+    is_generic,
     resolve,
     split_leading_place,
 )
@@ -218,3 +219,74 @@ def test_one_name_is_filed_under_one_type_per_article():
         EMPTY,
     )
     assert [(r.kind, r.name) for r in found] == [("location", "Jordan")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Group", "Management Board", "State", "Agency", "Mining and Trade", "Science and Technology"],
+)
+def test_generic_words_alone_name_nothing(text):
+    assert is_generic(text)
+    assert classify(text, "ORG", EMPTY) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["Foreign Ministry", "Health Ministry", "Parliament", "Senate", "Security Council"]
+)
+def test_a_body_named_by_its_field_or_a_countrys_one_parliament_is_a_name(text):
+    assert not is_generic(text)
+    assert classify(text, "ORG", EMPTY) == "organization"
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "kind"),
+    [
+        ("Chogha Zanbil Temple", "ORG", "location"),
+        ("Shirley Temple", "PERSON", "person"),  # a weak head: people's names end so too
+        ("Sadr City Market", "ORG", "location"),
+        ("Mount Damavand Fortress", "ORG", "location"),
+        ("South Pars gas field", "ORG", "location"),
+        ("Bolton Wanderers", "PERSON", "organization"),  # a club, whatever NER said
+        ("West Bromwich Albion", "GPE", "organization"),
+        ("Louvre Museum", "FAC", "organization"),
+        ("IRGC Ground Force", "PERSON", "organization"),
+        ("UN Charter", "ORG", None),  # a law
+        ("Sixth National Development Plan Referendum", "ORG", None),
+    ],
+)
+def test_head_words_tell_sites_clubs_and_bodies_apart(text, label, kind):
+    assert classify(text, label, EMPTY) == kind
+
+
+VOTED = FormsTable(
+    (
+        KnownEntity("vote:rosatom", "organization", "Rosatom", layer="learned"),
+        KnownEntity("vote:yazd", "location", "Yazd", layer="learned"),
+        KnownEntity("vote:tabriz", "person", "Tabriz", layer="learned"),
+        KnownEntity("p:norouzi", "person", "Hassan Norouzi", ("Norouzi",), layer="learned"),
+        KnownEntity("o:cbi", "organization", "Central Bank of Iran", ("CBI",), layer="learned"),
+    )
+)
+
+
+def test_the_corpus_vote_types_a_name_ner_got_wrong_here():
+    assert classify("Rosatom", "PERSON", VOTED) == "organization"
+    assert classify("Yazd", "PERSON", VOTED) == "location"  # a known city: only as a place
+    assert classify("Tabriz", "GPE", VOTED) == "location"  # a vote never unmakes a place
+    assert VOTED.lookup("organization", "Rosatom") is None  # a vote names nothing
+
+
+def test_a_learned_short_form_never_renames_the_fuller_name_of_the_article():
+    found = resolve(
+        [
+            Mention("Abdollah Norouzi", "person"),
+            Mention("Norouzi", "person"),
+            Mention("Confederation of British Industry", "organization"),
+            Mention("CBI", "organization", "Confederation of British Industry"),
+            Mention("CBI", "organization"),
+        ],
+        VOTED,
+    )
+    assert [r.name for r in found] == ["Abdollah Norouzi", "Confederation of British Industry"]
+    alone = resolve([Mention("Norouzi", "person"), Mention("CBI", "organization")], VOTED)
+    assert [r.name for r in alone] == ["Hassan Norouzi", "Central Bank of Iran"]

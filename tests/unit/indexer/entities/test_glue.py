@@ -1,0 +1,123 @@
+"""Glued spans cut into their names, each on the span that motivated it (dev and corpora)."""
+
+import pytest
+
+from indexer.entities.forms_table import FormsTable, KnownEntity
+from indexer.entities.glue import split_glued
+
+TABLE = FormsTable(
+    (
+        KnownEntity("l:karabakh", "location", "Nagorno-Karabakh", ("Karabakh",)),
+        KnownEntity("l:us", "location", "United States", ("U.S.", "US", "U S")),
+        KnownEntity("o:unesco", "organization", "UNESCO"),
+        KnownEntity("o:getty", "organization", "Getty Images"),
+    ),
+    ignore=frozenset({"Stringer"}),
+    given_names=frozenset({"Abdollah", "Alain", "Musab", "Mahmoud"}),
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "pieces"),
+    [
+        # Headlines that lost their hyphens and commas (Tehran Times titles).
+        ("Armenia Azerbaijan", "PERSON", [("Armenia", "GPE"), ("Azerbaijan", "GPE")]),
+        ("Tehran Sofia", "ORG", [("Tehran", "GPE"), ("Sofia", "GPE")]),
+        ("Iran Germany", "GPE", [("Iran", "GPE"), ("Germany", "GPE")]),
+        ("Karabakh Tehran", "ORG", [("Karabakh", "GPE"), ("Tehran", "GPE")]),
+        # One place, or a name that merely starts with one, stays whole.
+        ("New York", "GPE", [("New York", "GPE")]),
+        ("Tehran Stock Exchange", "ORG", [("Tehran Stock Exchange", "ORG")]),
+        ("Iran Air", "ORG", [("Iran Air", "ORG")]),
+    ],
+)
+def test_places_run_together_are_cut_apart(text, label, pieces):
+    assert split_glued(text, label, TABLE) == pieces
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        ("Jason Merritt/Getty Images", [("Jason Merritt", "PERSON"), ("Getty Images", "PERSON")]),
+        ("Getty Images/Greg Doherty", [("Getty Images", "PERSON"), ("Greg Doherty", "PERSON")]),
+    ],
+)
+def test_photo_credits_are_cut_at_the_slash(text, pieces):
+    assert split_glued(text, "PERSON", TABLE) == pieces
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        ("UNESCO World Heritage", [("UNESCO", "ORG")]),
+        ("US Government", [("US", "GPE")]),
+        ("U S sanctions", [("U S", "GPE")]),
+        # A head word keeps the span whole; so does an acronym nobody knows.
+        ("IRGC Ground Force", [("IRGC Ground Force", "ORG")]),
+        ("RIA Novosti", [("RIA Novosti", "ORG")]),
+        ("MRCC Jeddah", [("MRCC Jeddah", "ORG")]),
+    ],
+)
+def test_a_known_acronym_loses_the_words_that_only_describe_it(text, pieces):
+    assert split_glued(text, "ORG", TABLE) == pieces
+
+
+def test_a_title_after_a_known_acronym_opens_a_person():
+    assert split_glued("UNESCO Director General Audrey Azoulay", "ORG", TABLE) == [
+        ("UNESCO", "ORG"),
+        ("Director General Audrey Azoulay", "PERSON"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "pieces"),
+    [
+        ("Lavrov Russian", "PERSON", [("Lavrov", "PERSON")]),
+        (
+            "Alain Rolland South Africa",
+            "ORG",
+            [("Alain Rolland", "PERSON"), ("South Africa", "GPE")],
+        ),
+        ("Zarif Iran", "PERSON", [("Zarif", "PERSON"), ("Iran", "GPE")]),
+        # A place after a connector belongs to the name.
+        ("Central Bank of Iran", "ORG", [("Central Bank of Iran", "ORG")]),
+    ],
+)
+def test_a_place_or_demonym_after_a_persons_name_is_cut_off(text, label, pieces):
+    assert split_glued(text, label, TABLE) == pieces
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "pieces"),
+    [
+        ("Bulgaria Abdollah Norouzi", "ORG", [("Bulgaria", "GPE"), ("Abdollah Norouzi", "PERSON")]),
+        (
+            "Iraqi Ministry of Electricity Musab Al-Mpdares",
+            "ORG",
+            [("Iraqi Ministry of Electricity", "ORG"), ("Musab Al-Mpdares", "PERSON")],
+        ),
+        # A given name inside a place's or a mosque's name opens no person.
+        ("Imam Ali Mosque", "FAC", [("Imam Ali Mosque", "FAC")]),
+    ],
+)
+def test_a_given_name_after_a_place_or_organisation_opens_a_person(text, label, pieces):
+    assert split_glued(text, label, TABLE) == pieces
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        (
+            "Pars Special Economic Energy Zone\u2019s Customs Department",
+            [("Pars Special Economic Energy Zone", "ORG"), ("Customs Department", "ORG")],
+        ),
+        ("parliament\u2019s Energy Committee", [("Energy Committee", "ORG")]),
+        ("People's Assembly", [("People's Assembly", "ORG")]),
+    ],
+)
+def test_a_span_through_a_possessive_is_cut_there(text, pieces):
+    assert split_glued(text, "ORG", TABLE) == pieces
+
+
+def test_post_nominal_letters_leave_a_persons_name():
+    assert split_glued("David Wakefield OBE", "PERSON", TABLE) == [("David Wakefield", "PERSON")]
