@@ -161,18 +161,14 @@ def entity_step(
     *,
     n_process: int = 1,
     on_failure: Callable[[ParseFailure], None],
-    keep: Callable[[ParsedArticle], bool] | None = None,
 ) -> Iterator[tuple[str, Entities]]:
-    """The entity step alone (read, extract): each readable article's document id and entities.
-
-    `keep`, if given, picks the articles worth the NER (learning skips those it has seen).
-    """
+    """The entity step alone (read, extract): each readable article's document id and entities."""
 
     def readable() -> Iterator[ParsedArticle]:
         for record in read_inputs(args):
             if isinstance(record, ParseFailure):
                 on_failure(record)
-            elif keep is None or keep(record):
+            else:
                 yield record
 
     for parsed, entities in extract_entities(nlp, readable(), n_process=n_process):

@@ -528,9 +528,9 @@ def _named(
             # What the corpus learned about a short form ("Norouzi" is mostly Hassan Norouzi,
             # "CBI" the Central Bank of Iran) never renames the fuller name this article gives
             # ("Abdollah Norouzi", "Confederation of British Industry (CBI)").
-            if entry.layer == "learned" and group is not top and len(top.words) > 1:
-                if fold(entry.name) != top.key:
-                    continue
+            overruled = entry.layer == "learned" and group is not top and len(top.words) > 1
+            if overruled and fold(entry.name) != top.key:
+                continue
             name = entry.name
             break
         forms = out.setdefault(name, [])

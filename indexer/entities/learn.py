@@ -218,9 +218,9 @@ def _type_votes(
                 # A form every article types alike gains nothing from a vote.
                 continue
             decided = _majority(counts, MIN_VOTE_ARTICLES, MIN_VOTE_SHARE)
-        if decided is not None and curated.curated(decided[0]) is None:
-            if not curated.ignored(decided[0]):
-                yield decided
+        if decided is None or curated.curated(decided[0]) or curated.ignored(decided[0]):
+            continue
+        yield decided
 
 
 Tally = tuple[Counter[str], Counter[str]]
