@@ -85,6 +85,12 @@ def places() -> dict[str, Place]:
         found = pycountry.countries.get(alpha_2=code)
         for name in _country_names(found) if found else ():
             _add(table, name, country)
+    # "Azerbaijan Republic", "Iraq Republic": the official name turned around, as the region's
+    # media write it (after every country's own names, so "Czech Republic" stays Czechia's).
+    for info in geo_countries.values():
+        name = str(info["name"])
+        if fold(f"{name} Republic") not in table:
+            _add(table, f"{name} Republic", table[fold(name)])
     for continent in cache.get_continents().values():
         _add(table, str(continent["name"]), Place(str(continent["name"]), "region"))
     for state in cache.get_us_states().values():

@@ -47,3 +47,8 @@ def test_demonyms_of_countries_are_recognised(word):
 @pytest.mark.parametrize("word", ["Francis", "Mohamed", "Bush", "Iran", "Azerbaijan"])
 def test_names_are_not_demonyms(word):
     assert not is_demonym(word)
+
+
+def test_a_country_turned_around_as_republic_is_the_country():
+    assert find_place("Azerbaijan Republic").name == "Azerbaijan"
+    assert find_place("Czech Republic").name != "Czech"

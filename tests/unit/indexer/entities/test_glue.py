@@ -121,3 +121,16 @@ def test_a_span_through_a_possessive_is_cut_there(text, pieces):
 
 def test_post_nominal_letters_leave_a_persons_name():
     assert split_glued("David Wakefield OBE", "PERSON", TABLE) == [("David Wakefield", "PERSON")]
+
+
+def test_a_word_a_headline_ran_into_a_known_surname_is_cut_off():
+    table = FormsTable(
+        (
+            KnownEntity("p:zarif", "person", "Mohammad Javad Zarif", ("Zarif",), layer="learned"),
+            KnownEntity("p:abbas", "person", "Mahmoud Abbas", ("Abbas",), layer="learned"),
+        ),
+        given_names=frozenset({"Abbas"}),
+    )
+    assert split_glued("Zarif Sanctions", "PERSON", table) == [("Zarif", "PERSON")]
+    # A given name that is also a surname opens a name of its own.
+    assert split_glued("Abbas Araghchi", "PERSON", table) == [("Abbas Araghchi", "PERSON")]
