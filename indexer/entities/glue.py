@@ -13,6 +13,8 @@ Pure functions on a span's text and NER label, so every rule is tested without a
 
 from __future__ import annotations
 
+import re
+
 from indexer.entities.canonical import (
     FIELD_WORDS,
     NOT_ENTITY_HEADS,
@@ -32,6 +34,8 @@ Piece = tuple[str, str]
 GLUED_CITY = 100_000
 # Letters after a person's name for honours, degrees and seats ("David Wakefield OBE").
 POST_NOMINALS = frozenset({"OBE", "MBE", "CBE", "KBE", "DBE", "VC", "QC", "KC", "MP", "MEP", "PhD"})
+# A capitalised plural, which a headline's subheading opens with ("Sanctions", "Talks").
+_PLURAL = re.compile(r"^[A-Z][a-z]{3,}[^s]s$")
 # Owners in possessives that open names rather than own them ("People's Assembly").
 _PLURAL_OWNERS = frozenset(
     {"people", "children", "women", "men", "workers", "martyrs", "veterans", "farmers"}
@@ -199,10 +203,14 @@ def _surname_first(text: str, label: str, table: FormsTable) -> list[Piece] | No
 
     Tehran Times bodies run subheadings into the sentence before them. Only a surname the
     forms table knows as one ("Zarif" of Mohammad Javad Zarif), never a given name, and only
-    where the two words are no name the table knows.
+    where the two words are no name the table knows and the second looks like a common noun
+    (a plural, a field or head word): "Shen Mingming" puts the surname first.
     """
     words = text.split()
     if label != "PERSON" or len(words) != 2 or table.is_given_name(words[0]):
+        return None
+    second = words[1].casefold()
+    if not (second in FIELD_WORDS or _has_head(words[1:]) or _PLURAL.match(words[1])):
         return None
     entry = table.lookup("person", words[0])
     if entry is None or entry.name.split()[-1] != words[0] or table.lookup("person", text):

@@ -134,3 +134,6 @@ def test_a_word_a_headline_ran_into_a_known_surname_is_cut_off():
     assert split_glued("Zarif Sanctions", "PERSON", table) == [("Zarif", "PERSON")]
     # A given name that is also a surname opens a name of its own.
     assert split_glued("Abbas Araghchi", "PERSON", table) == [("Abbas Araghchi", "PERSON")]
+    # A surname first, as Chinese names are written, keeps its given name.
+    shen = FormsTable((KnownEntity("p:s", "person", "Rico Shen", ("Shen",), layer="learned"),))
+    assert split_glued("Shen Mingming", "PERSON", shen) == [("Shen Mingming", "PERSON")]
