@@ -12,6 +12,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from articles import EntityType
+from indexer.entities.canonical import ORG_HEADS
 from indexer.entities.normalize import TITLES
 
 # Before a bare place name. Not "from" or "to", which come before people as often.
@@ -40,14 +41,21 @@ _PERSON_TITLES = frozenset(
 ) & (TITLES | {"ambassador", "sir"})
 
 
-def context_cue(doc: Doc, start: int, end: int) -> EntityType | None:
-    """The type the words right around `doc[start:end]` give it, if they give one."""
+def context_cue(doc: Doc, start: int, end: int, label: str = "") -> EntityType | None:
+    """The type the words right around `doc[start:end]` give it, if they give one.
+
+    A preposition of place tells a place from a person, not from a body or a work ("in OPEC",
+    "in Wikipedia", "in Parliament"): it counts only where NER did not say organisation, and
+    never before a head word.
+    """
     before = doc[start - 1].lower_.rstrip(".") if start > 0 else ""
     after = doc[end].lower_ if end < len(doc) else ""
     if after in ("'s", "\u2019s", "'"):
         # "in Trump's administration": the possessive's head is what the preposition governs.
         return None
-    if before in _PLACE_PREPOSITIONS and end - start == 1 and doc[start].is_title:
+    token = doc[start]
+    bare = end - start == 1 and token.is_title and label != "ORG"
+    if bare and before in _PLACE_PREPOSITIONS and token.lower_ not in ORG_HEADS:
         return "location"
     if after in _PLACE_NOUNS:
         return "location"

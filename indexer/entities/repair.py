@@ -56,7 +56,7 @@ def find_mentions(doc: Doc, table: FormsTable) -> list[Mention]:
         if cleaned is None:
             continue
         pieces = split_glued(cleaned, label, table)
-        cue = context_cue(doc, start, end) if len(pieces) == 1 else None
+        cue = context_cue(doc, start, end, label) if len(pieces) == 1 else None
         for text, piece_label in pieces:
             value = clean_mention(text)
             if value is None:

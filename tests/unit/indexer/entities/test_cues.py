@@ -8,12 +8,12 @@ from indexer.entities.cues import context_cue
 NLP = spacy.blank("en")
 
 
-def cue(text: str, name: str):
-    """The cue for the first occurrence of `name` (whole tokens) in `text`."""
+def cue(text: str, name: str, label: str = "PERSON"):
+    """The cue for the first occurrence of `name` (whole tokens) in `text`, tagged `label`."""
     doc = NLP(text)
     size = len(NLP(name))
     start = next(i for i in range(len(doc)) if doc[i : i + size].text == name)
-    return context_cue(doc, start, start + size)
+    return context_cue(doc, start, start + size, label)
 
 
 @pytest.mark.parametrize(
@@ -44,3 +44,15 @@ def test_words_around_a_mention_give_its_type(text, name, kind):
 )
 def test_no_cue_where_the_words_around_say_nothing_sure(text, name):
     assert cue(text, name) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "label"),
+    [
+        ("The bill passed in Senate today.", "Senate", "PERSON"),  # a body's head word
+        ("It was first written in Wikipedia .", "Wikipedia", "ORG"),
+        ("Iran stays in OPEC .", "OPEC", "ORG"),
+    ],
+)
+def test_a_preposition_of_place_says_nothing_of_a_body_or_a_work(text, name, label):
+    assert cue(text, name, label) is None
