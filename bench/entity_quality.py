@@ -6,9 +6,10 @@ It reads the gold articles' text from ../shared (and seeds/) by id, runs
 `python -m indexer entities` on them, exactly as anyone debugging a facet would, scores the
 output against the annotations (tests/gold/GUIDELINES.md) and writes the figures to
 artifacts/entity_quality-SPLIT.json. The test split is the default because it is the one we
-report; tune on dev only. The figures depend on the learned layer (`make learn CORPUS="../shared/
-corpus ../shared/corpus-tehrantimes"` builds the one README quotes); the run says which it used. Options after `--` go to the `entities` command
-(e.g. `-- --forms-table /tmp/learned.jsonl` or `-- --no-curated`).
+report; tune on dev only. The figures depend on the learned layer: `make learn
+CORPUS="../shared/corpus ../shared/corpus-tehrantimes"` builds the one README quotes, and the
+run says which it used. Options after `--` go to the `entities` command (e.g.
+`-- --forms-table /tmp/learned.jsonl` or `-- --no-curated`).
 """
 
 from __future__ import annotations

@@ -68,9 +68,7 @@ def test_the_component_can_be_given_a_table_directly():
     assert EntityFinder(FormsTable()).table.lookup("person", "x") is None
 
 
-def test_learning_again_from_unchanged_articles_costs_no_ner(
-    fake_pipeline, tmp_path, monkeypatch
-):
+def test_learning_again_from_unchanged_articles_costs_no_ner(fake_pipeline, tmp_path, monkeypatch):
     built = []
     monkeypatch.setattr(entities_cli, "build_nlp", lambda *a, **k: built.append(1) or FakeNLP())
     source = tmp_path / "in.jsonl"
