@@ -48,7 +48,8 @@ ORG_HEADS = frozenset(
     club fc f.c group society chamber centre center service network news times post press tv
     radio airlines airways school college academy hospital authority board bureau fund
     coalition movement brigade brigades command ngo force forces senate congress embassy
-    consulate museum exchange bourse wanderers rovers albion athletic hotspur
+    consulate museum exchange bourse wanderers rovers albion athletic hotspur united railways
+    railway
     """.split()  # noqa: SIM905 (a word list reads best as words)
 )
 PLACE_HEADS = frozenset(
@@ -119,7 +120,8 @@ FIELD_WORDS = frozenset(
     """
     industry industries mining mines trade commerce agriculture science sciences technology
     research tourism handicraft handicrafts management information communications transport
-    welfare labor labour health education culture energy economy finance state
+    welfare labor labour health education culture energy economy finance state government
+    intelligence customs ports national
     """.split()  # noqa: SIM905 (a word list reads best as words)
 )
 # Heads that name one body even bare ("Parliament", "Senate", the "Army" of the article's

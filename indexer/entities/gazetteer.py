@@ -130,7 +130,9 @@ def is_demonym(name: str) -> bool:
         stem = key.removesuffix(ending)
         if stem == key or len(stem) < 3:
             continue
-        for candidate in (stem, stem + "a"):
+        # Ukrain-ian is Ukraine's, but Franc-is is no demonym of France.
+        extra = (stem + "e",) if ending.startswith("ian") else ()
+        for candidate in (stem, stem + "a", *extra):
             place = table.get(candidate)
             if place is not None and place.kind == "country" and place.name != name:
                 return True

@@ -37,7 +37,7 @@ TITLES = frozenset(
     sergeant sgt corporal marshal prince princess crown emir sultan sheikha datuk dato datin
     tan sri tun cardinal archbishop rev reverend rabbi judge attorney prosecutor coach
     foreign interior defense defence finance economy oil energy health culture education
-    former late then vp pm fm mp
+    former late then vp pm fm mp martyr holy prophet
     """.split()  # noqa: SIM905 (a word list reads best as words)
 )
 # Titles that alone announce a person name after them ("Seyyed Abbas Araghchi"), even where the

@@ -250,6 +250,8 @@ def test_a_body_named_by_its_field_or_a_countrys_one_parliament_is_a_name(text):
         ("West Bromwich Albion", "GPE", "organization"),
         ("Louvre Museum", "FAC", "organization"),
         ("IRGC Ground Force", "PERSON", "organization"),
+        ("Manchester United", "PERSON", "organization"),
+        ("Islamic Republic of Iran Railways", "GPE", "organization"),
         ("UN Charter", "ORG", None),  # a law
         ("Sixth National Development Plan Referendum", "ORG", None),
     ],
@@ -290,3 +292,7 @@ def test_a_learned_short_form_never_renames_the_fuller_name_of_the_article():
     assert [r.name for r in found] == ["Abdollah Norouzi", "Confederation of British Industry"]
     alone = resolve([Mention("Norouzi", "person"), Mention("CBI", "organization")], VOTED)
     assert [r.name for r in alone] == ["Hassan Norouzi", "Central Bank of Iran"]
+
+
+def test_a_martyrs_title_stays_out_of_the_name():
+    assert [p.name for p in people("Qassem Soleimani", "Martyr Soleimani")] == ["Qassem Soleimani"]

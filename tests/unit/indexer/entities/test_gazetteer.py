@@ -52,3 +52,8 @@ def test_names_are_not_demonyms(word):
 def test_a_country_turned_around_as_republic_is_the_country():
     assert find_place("Azerbaijan Republic").name == "Azerbaijan"
     assert find_place("Czech Republic").name != "Czech"
+
+
+def test_a_demonym_of_a_country_ending_in_e_is_one():
+    assert is_demonym("Ukrainian")
+    assert not is_demonym("Francis")
