@@ -16,6 +16,7 @@ from indexer.entities.canonical import Mention, Resolved, resolve
 from indexer.entities.forms_table import CURATED_DIR, FormsTable, load_forms_table
 from indexer.entities.found import Entities
 from indexer.entities.gazetteer import places
+from indexer.entities.known import KnownNames
 from indexer.entities.repair import find_mentions
 
 EXTENSION = "news_entities"
@@ -34,13 +35,17 @@ class EntityFinder:
 
     def __init__(self, table: FormsTable | None = None) -> None:
         self.table = table if table is not None else FormsTable()
+        self.known = KnownNames(self.table)
         # Built now, with the model, rather than on the first article: worker processes then
         # inherit it instead of each building their own.
         places()
 
     def __call__(self, doc: Doc) -> Doc:
         """Resolve `doc`'s entities and store them on `doc._.news_entities`."""
-        mentions = find_mentions(doc, self.table)
+        if self.known.table is not self.table:
+            # A test swapped the table in: find its names, not the old one's.
+            self.known = KnownNames(self.table)
+        mentions = find_mentions(doc, self.table, self.known)
         resolved = resolve(mentions, self.table)
         setattr(doc._, EXTENSION, [[r.kind, r.name, list(r.forms)] for r in resolved])
         setattr(doc._, CUES, [list(cue) for cue in article_cues(mentions)])

@@ -56,8 +56,11 @@ MIN_ACRONYM_ARTICLES = 2
 # one by the types articles gave the form needs more, since NER's slips repeat.
 MIN_CUE_ARTICLES = 2
 MIN_CUE_SHARE = 0.75
-MIN_VOTE_ARTICLES = 5
-MIN_VOTE_SHARE = 0.8
+MIN_VOTE_ARTICLES = 10
+MIN_VOTE_SHARE = 0.9
+# Cues must also come from this share of the articles that type the form at all: two odd cues
+# ("in Saddam era") do not outvote the 248 articles that make Saddam a person.
+MIN_CUE_COVER = 0.1
 # A given name opens at least this many different full names.
 MIN_GIVEN_NAMES = 3
 
@@ -212,6 +215,9 @@ def _type_votes(
     types = _tally(evidence, "types")
     for key in sorted(cues.keys() | types.keys()):
         decided = _majority(cues.get(key), MIN_CUE_ARTICLES, MIN_CUE_SHARE)
+        typed = sum(types[key][0].values()) if key in types else 0
+        if decided is not None and sum(cues[key][0].values()) < MIN_CUE_COVER * typed:
+            decided = None
         if decided is None:
             counts = types.get(key)
             if counts is None or len(counts[0]) < 2:

@@ -27,6 +27,7 @@ from indexer.entities.cues import context_cue
 from indexer.entities.forms_table import FormsTable
 from indexer.entities.gazetteer import find_place, is_demonym, overrules_person
 from indexer.entities.glue import split_glued
+from indexer.entities.known import KnownNames
 from indexer.entities.normalize import HONORIFICS, NAME_PARTICLES, clean_mention, fold
 
 # The longest name an honorific can introduce, in words ("Seyyed Mohammad Hossein Tabatabaei
@@ -47,11 +48,17 @@ _HONORIFIC_IDS = numpy.array(
 )
 
 
-def find_mentions(doc: Doc, table: FormsTable) -> list[Mention]:
-    """The typed mentions of `doc`, from its entity spans repaired by the rules below."""
+def find_mentions(doc: Doc, table: FormsTable, known: KnownNames | None = None) -> list[Mention]:
+    """The typed mentions of `doc`, from its entity spans repaired by the rules below.
+
+    `known`, if given, adds the curated names NER missed.
+    """
     mentions: list[Mention] = []
     previous_org: str | None = None
-    for start, end, label in _spans(doc, table):
+    spans = _spans(doc, table)
+    if known is not None:
+        spans = sorted([*spans, *known.spans(doc, spans)])
+    for start, end, label in spans:
         cleaned = clean_mention(doc[start:end].text)
         if cleaned is None:
             continue

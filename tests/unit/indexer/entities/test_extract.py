@@ -291,3 +291,10 @@ def test_an_editors_sign_off_is_left_out_of_what_ner_reads():
     assert ner_text(Article(title="T", body="It grew. AK/PA ")) == "T\n\nIt grew."
     # A news agency's acronym is its credit: kept.
     assert ner_text(Article(title="T", body="It grew. IRNA")) == "T\n\nIt grew. IRNA"
+
+
+def test_curated_names_ner_missed_are_found_as_written(repair_nlp):
+    found = run(repair_nlp, "The Ministry of Energy said so, and Yazd agreed.")
+    assert found.organization == ("Ministry of Energy",)
+    # Not where a span of NER's already covers the words, nor in another case.
+    assert run(repair_nlp, "the ministry of energy said").organization == ()

@@ -101,7 +101,7 @@ def test_cues_decide_a_type_ner_gets_wrong_in_most_articles():
 
 
 def test_without_cues_a_large_majority_of_types_decides():
-    found = evidence(*(typed("person", "Trump") for _ in range(8)), typed("organization", "Trump"))
+    found = evidence(*(typed("person", "Trump") for _ in range(12)), typed("organization", "Trump"))
     assert votes(derive_entries(found, FormsTable())) == {"Trump": "person"}
     split = evidence(
         *(typed("person", "Campbell") for _ in range(3)), typed("organization", "Campbell")
@@ -151,3 +151,12 @@ def test_the_rules_version_follows_the_rules_and_the_curated_data(tmp_path):
     one = rules_version(tmp_path)
     (tmp_path / "a.entities").write_text('{"x": 1}\n')
     assert rules_version(tmp_path) != one
+
+
+def test_a_few_odd_cues_do_not_outvote_the_many_articles_that_type_a_name():
+    found = evidence(
+        *(typed("person", "Saddam") for _ in range(40)),
+        typed("person", "Saddam", cues={"Saddam": "location"}),
+        typed("person", "Saddam", cues={"Saddam": "location"}),
+    )
+    assert votes(derive_entries(found, FormsTable())) == {}
