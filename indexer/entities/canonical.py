@@ -60,7 +60,7 @@ PLACE_HEADS = frozenset(
     prison dam monument tomb mausoleum bazaar caravanserai castle fortress citadel garden
     gardens church cathedral temple synagogue zone terminal crossing coast basin ocean
     channel heights hills plain plains forest cave waterfall lagoon wetland oasis market
-    plaza boulevard lane freeway oilfield gasfield fields
+    plaza boulevard lane freeway oilfield gasfield fields building airbase memorial gate
     """.split()  # noqa: SIM905 (a word list reads best as words)
 )
 # Names of things that are none of our three types: events, laws, plans, eras.
@@ -70,11 +70,20 @@ NOT_ENTITY_HEADS = frozenset(
     fair week festival war revolution conference summit games olympics award awards prize
     plan program programme project operation initiative deal day era law protocol doctrine
     charter statute constitution memorandum exhibition expo symposium election elections
-    referendum tournament marathon ceremony anniversary declaration communique decree
+    referendum tournament marathon ceremony anniversary declaration communique decree saga
+    report amendment finals final shield cross crosses medal certificate debate corridor
     """.split()  # noqa: SIM905 (a word list reads best as words)
 )
+# Titles that end a role's name ("National Security Adviser", "Dutch FM"), never a body's.
+_ROLE_ENDS = frozenset(
+    {"adviser", "advisor", "minister", "fm", "spokesman", "spokeswoman", "ambassador", "envoy"}
+)
+# Heads that open a place's name: "River Wear", "Mount Damavand", "Lake Urmia".
+_LEADING_PLACE_HEADS = frozenset({"river", "mount", "lake", "cape", "gulf", "strait", "sea"})
 # Of those, the ones that also end people's names (Doris Day, Bill Law).
-_WEAK_NOT_ENTITY_HEADS = frozenset({"day", "week", "open", "fair", "deal", "law", "plan", "era"})
+_WEAK_NOT_ENTITY_HEADS = frozenset(
+    {"day", "week", "open", "fair", "deal", "law", "plan", "era", "cross", "shield", "final"}
+)
 # Heads that also end people's names (Stuart Hall, Sally Field, Park, Post, Bush Press...).
 _WEAK_HEADS = frozenset(
     {
@@ -112,6 +121,7 @@ _WEAK_HEADS = frozenset(
         "castle",
         "athletic",
         "exchange",
+        "gate",
     }
 )
 # Words for what a body deals with, which NER tags as organisations when a list in a longer
@@ -121,7 +131,10 @@ FIELD_WORDS = frozenset(
     industry industries mining mines trade commerce agriculture science sciences technology
     research tourism handicraft handicrafts management information communications transport
     welfare labor labour health education culture energy economy finance state government
-    intelligence customs ports national
+    intelligence customs ports national investment foreign development urban affairs
+    relations infrastructure infrastructures family women youth sport sports digital cultural
+    consular rural water environment environmental housing roads planning budget cooperation
+    social justice judicial legal
     """.split()  # noqa: SIM905 (a word list reads best as words)
 )
 # Heads that name one body even bare ("Parliament", "Senate", the "Army" of the article's
@@ -189,7 +202,25 @@ def classify(text: str, label: str, table: FormsTable) -> EntityType | None:
         return learned
     if is_demonym(text):
         return None
+    if label == "ORG" and _looks_like_a_person(text, table):
+        return "person"
     return LABELS[label]
+
+
+def _looks_like_a_person(text: str, table: FormsTable) -> bool:
+    """Whether a span NER called an organisation is a person's name: "Nemat Sadeqi".
+
+    Two to four capitalised words opened by a given name the corpus knows (learned), with no
+    head word (those came first) and nothing the table knows otherwise.
+    """
+    words = text.split()
+    return (
+        2 <= len(words) <= 4
+        and table.is_given_name(words[0])
+        and all(w[:1].isupper() for w in words)
+        and not any(is_acronym(w) for w in words)
+        and table.curated(text) is None
+    )
 
 
 def is_generic(text: str) -> bool:
@@ -207,16 +238,24 @@ def is_generic(text: str) -> bool:
         return False
     if len(words) == 1:
         return words[0] not in _BODY_ALONE
+    # "Ministry of Foreign Affairs" names the ministry: a head before the fields.
+    if any(w in ORG_HEADS and w not in FIELD_WORDS for w in words[:-1]):
+        return False
     return words[-1] in FIELD_WORDS or words[-1] in {"board", "group"}
 
 
 def _looks_like_a_name(text: str, table: FormsTable) -> bool:
-    """Whether a span can be a name at all: not lower case, a handle, a bare title or ignored."""
+    """Whether a span can be a name at all: not lower case, a handle, a role or ignored.
+
+    A role ends with a title ("Israeli National Security Adviser", "Dutch FM"): it names a
+    post, not its holder nor a body.
+    """
     words = text.split()
     return (
         any(ch.isupper() for ch in text)
         and not text.startswith(("@", "#"))
         and not all(title_key(w) in TITLES for w in words)
+        and not (len(words) > 1 and title_key(words[-1]) in _ROLE_ENDS)
         and not table.ignored(text)
     )
 
@@ -233,6 +272,25 @@ def _type_by_head(text: str, label: str) -> EntityType | Literal[""] | None:
         # A bare "Week" or "War" (left over from "Sacred Defense Week") names nothing.
         return "" if head in NOT_ENTITY_HEADS else None
     strong = label != "PERSON"
+    by_last = _head_type(head, strong)
+    if by_last is not None:
+        return by_last
+    lowered = [w.casefold() for w in words]
+    # "Ministry of Foreign Affairs", "University of Texas Arlington", "Exhibition of Food":
+    # the head comes before "of" (or "for", "on") when the last word is none.
+    for joint in ("of", "for", "on"):
+        if joint in lowered[1:]:
+            by_joint = _head_type(lowered[lowered.index(joint, 1) - 1].rstrip("."), strong)
+            if by_joint is not None:
+                return by_joint
+    # "River Wear", "Mount Damavand", "Lake Urmia": a place's head may come first.
+    if strong and lowered[0] in _LEADING_PLACE_HEADS:
+        return "location"
+    return None
+
+
+def _head_type(head: str, strong: bool) -> EntityType | Literal[""] | None:
+    """The type one head word gives a name (weak heads only where NER did not say person)."""
     if head in NOT_ENTITY_HEADS and (strong or head not in _WEAK_NOT_ENTITY_HEADS):
         return ""
     if head in ORG_HEADS and (strong or head not in _WEAK_HEADS):

@@ -136,4 +136,14 @@ def is_demonym(name: str) -> bool:
             place = table.get(candidate)
             if place is not None and place.kind == "country" and place.name != name:
                 return True
+        # "Afghani", "Pakistani"s of longer names: the stem opens a country's name.
+        if ending in ("i", "is") and len(stem) >= 6 and stem in _country_prefixes():
+            return True
     return False
+
+
+@lru_cache(maxsize=1)
+def _country_prefixes() -> frozenset[str]:
+    """Every opening of six letters or more of a country's one-word match key (not "Franc")."""
+    keys = [key for key, place in places().items() if place.kind == "country" and " " not in key]
+    return frozenset(key[:size] for key in keys for size in range(6, len(key)))

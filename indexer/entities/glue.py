@@ -36,6 +36,23 @@ GLUED_CITY = 100_000
 POST_NOMINALS = frozenset({"OBE", "MBE", "CBE", "KBE", "DBE", "VC", "QC", "KC", "MP", "MEP", "PhD"})
 # A capitalised plural, which a headline's subheading opens with ("Sanctions", "Talks").
 _PLURAL = re.compile(r"^[A-Z][a-z]{3,}[^s]s$")
+# Where a list of names breaks: commas, "and", "&".
+_LIST_BREAK = re.compile(r",\s+(?:and\s+)?|\s+(?:and|&)\s+")
+_THE = re.compile(r"^(?:the|The)\s+")
+# Lower-case words that join the parts of one name rather than describe it.
+_JOINING = frozenset(
+    """
+    of and the for in on at to with without against under upon de des du la le el al bin ibn
+    von van der den da di e y
+    """.split()  # noqa: SIM905 (a word list reads best as words)
+)
+# Titles that open a person's name only, never a body's.
+_PERSON_TITLES = frozenset(
+    """
+    general gen brigadier brig colonel col lieutenant lt captain capt admiral adm sergeant sgt
+    major mr mrs ms dr ayatollah hojatoleslam sheikh president minister
+    """.split()  # noqa: SIM905 (a word list reads best as words)
+)
 # Owners in possessives that open names rather than own them ("People's Assembly").
 _PLURAL_OWNERS = frozenset(
     {"people", "children", "women", "men", "workers", "martyrs", "veterans", "farmers"}
@@ -56,8 +73,9 @@ def split_glued(text: str, label: str, table: FormsTable) -> list[Piece]:
     if table.curated(text) is not None or table.ignored(text) or find_place(text) is not None:
         return [(text, label)]
     text = _without_tail(text, label)
-    rules = (_possessive, _places_only, _acronym_first, _trailing_place, _surname_first)
-    for rule in (*rules, _person_after):
+    rules = (_possessive, _places_only, _list_of_names, _lowercase_inside, _titled_person)
+    more = (_acronym_first, _trailing_place, _surname_first, _person_after)
+    for rule in (*rules, *more):
         pieces = rule(text, label, table)
         if pieces is not None:
             return pieces
@@ -103,6 +121,53 @@ def _possessive(text: str, label: str, table: FormsTable) -> list[Piece] | None:
         before_label = "GPE" if _glued_place(before, label, table) else label
         return [*split_glued(before, before_label, table), *pieces]
     return None
+
+
+def _list_of_names(text: str, label: str, table: FormsTable) -> list[Piece] | None:
+    """Several names in a row: "Reuters, the International Atomic Energy Agency", "IAEA and
+    the Atomic Energy Organization of Iran", "Euro CTO Club, European Bifurcation Club".
+
+    Cut only where every part is a whole name (a head word, an acronym, a known name or
+    place): "Cultural Heritage, Handicrafts and Tourism Organization" is one name.
+    """
+    if label != "ORG":
+        return None
+    parts = [_THE.sub("", p) for p in _LIST_BREAK.split(text)]
+    if len(parts) < 2 or not all(p and _whole_name(p, table) for p in parts):
+        return None
+    return [(p, "GPE" if _glued_place(p, label, table) else label) for p in parts]
+
+
+def _whole_name(text: str, table: FormsTable) -> bool:
+    """Whether `text` stands as a name of its own: a head word, an acronym, a known name."""
+    known = table.curated(text) is not None or table.learned(text) is not None
+    return known or is_acronym(text) or find_place(text) is not None or _has_head(text.split())
+
+
+def _lowercase_inside(text: str, label: str, table: FormsTable) -> list[Piece] | None:
+    """An organisation's span with a common noun inside: "Wireless provider Sprint" is Sprint,
+    "UAE state news agency" the UAE. Small joining words ("of", "and", "al") do not count.
+    """
+    words = text.split()
+    if label != "ORG":
+        return None
+    inside = [i for i, w in enumerate(words) if w.islower() and w not in _JOINING]
+    if not inside:
+        return None
+    after = " ".join(words[inside[-1] + 1 :])
+    before = " ".join(words[: inside[0]])
+    keep = after if after[:1].isupper() else before
+    return [(keep, label)] if keep[:1].isupper() else []
+
+
+def _titled_person(text: str, label: str, table: FormsTable) -> list[Piece] | None:
+    """A title and a name, which NER called an organisation: "Major General Soleimani"."""
+    words = text.split()
+    if label != "ORG" or len(words) < 2 or title_key(words[0]) not in _PERSON_TITLES:
+        return None
+    if not all(w[:1].isupper() for w in words) or _has_head(words[-1:]):
+        return None
+    return [(text, "PERSON")]
 
 
 def _glued_place(text: str, label: str, table: FormsTable) -> bool:

@@ -257,8 +257,13 @@ def _majority(
 
 
 def derive_given_names(evidence: Mapping[str, Evidence]) -> list[str]:
-    """Words that open at least MIN_GIVEN_NAMES different full names (not places, not titles)."""
+    """Words that open at least MIN_GIVEN_NAMES different full names (not places, not titles).
+
+    A word that opens as many names of bodies and places as of people is no given name: "Red"
+    opens "Red Crescent", "Red Sea" and "Red Cross" more often than anyone's name.
+    """
     names: dict[str, set[str]] = defaultdict(set)
+    others: dict[str, set[str]] = defaultdict(set)
     shown: dict[str, str] = {}
     for record in evidence.values():
         for (name,) in record.get("person", []):
@@ -268,10 +273,15 @@ def derive_given_names(evidence: Mapping[str, Evidence]) -> list[str]:
                 continue
             names[key].add(fold(name))
             shown.setdefault(key, first)
+        for form, kind in record.get("types", []):
+            words = fold(form).split()
+            if kind != "person" and len(words) > 1:
+                others[words[0]].add(" ".join(words))
     return sorted(
         shown[key]
         for key, full in names.items()
         if len(full) >= MIN_GIVEN_NAMES
+        and len(full) > len(others.get(key, ()))
         and find_place(shown[key]) is None
         and not is_demonym(shown[key])
     )

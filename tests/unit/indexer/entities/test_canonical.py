@@ -296,3 +296,27 @@ def test_a_learned_short_form_never_renames_the_fuller_name_of_the_article():
 
 def test_a_martyrs_title_stays_out_of_the_name():
     assert [p.name for p in people("Qassem Soleimani", "Martyr Soleimani")] == ["Qassem Soleimani"]
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "kind"),
+    [
+        ("Ministry of Foreign Affairs", "PERSON", "organization"),  # the head before "of"
+        ("University of Texas Arlington", "GPE", "organization"),
+        ("26th International Exhibition of Food", "ORG", None),
+        ("River Wear", "ORG", "location"),
+        ("Hamadan Airbase", "ORG", "location"),
+        ("Israeli National Security Adviser", "ORG", None),  # a role
+        ("Investment and Foreign Trade", "ORG", None),
+        ("Grand Theft Auto Saga", "ORG", None),
+    ],
+)
+def test_more_heads_roles_and_fields(text, label, kind):
+    assert classify(text, label, EMPTY) == kind
+
+
+def test_a_given_name_opens_a_person_ner_called_an_organisation():
+    table = FormsTable(given_names=frozenset({"Nemat", "Red"}))
+    assert classify("Nemat Sadeqi", "ORG", table) == "person"
+    assert classify("Nemat Sadeqi Foundation", "ORG", table) == "organization"
+    assert classify("NIOC Nemat", "ORG", table) == "organization"

@@ -57,3 +57,8 @@ def test_a_country_turned_around_as_republic_is_the_country():
 def test_a_demonym_of_a_country_ending_in_e_is_one():
     assert is_demonym("Ukrainian")
     assert not is_demonym("Francis")
+
+
+def test_a_demonym_that_opens_a_longer_country_name_is_one():
+    assert is_demonym("Afghani")
+    assert not is_demonym("Afghan Khan")

@@ -137,3 +137,50 @@ def test_a_word_a_headline_ran_into_a_known_surname_is_cut_off():
     # A surname first, as Chinese names are written, keeps its given name.
     shen = FormsTable((KnownEntity("p:s", "person", "Rico Shen", ("Shen",), layer="learned"),))
     assert split_glued("Shen Mingming", "PERSON", shen) == [("Shen Mingming", "PERSON")]
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        (
+            "Reuters, the International Atomic Energy Agency",
+            [("Reuters", "ORG"), ("International Atomic Energy Agency", "ORG")],
+        ),
+        (
+            "Euro CTO Club, European Bifurcation Club",
+            [("Euro CTO Club", "ORG"), ("European Bifurcation Club", "ORG")],
+        ),
+        # One name with a list of fields inside stays whole.
+        (
+            "Cultural Heritage, Handicrafts and Tourism Organization",
+            [("Cultural Heritage, Handicrafts and Tourism Organization", "ORG")],
+        ),
+    ],
+)
+def test_names_listed_in_one_span_are_cut_apart(text, pieces):
+    table = FormsTable((KnownEntity("o:reuters", "organization", "Reuters"),))
+    assert split_glued(text, "ORG", table) == pieces
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        ("Wireless provider Sprint", [("Sprint", "ORG")]),
+        ("UAE state news agency", [("UAE", "ORG")]),
+        (
+            "Ministry of Roads and Urban Development",
+            [("Ministry of Roads and Urban Development", "ORG")],
+        ),
+    ],
+)
+def test_a_common_noun_inside_an_organisations_span_ends_the_name(text, pieces):
+    assert split_glued(text, "ORG", TABLE) == pieces
+
+
+def test_a_title_and_a_name_tagged_as_an_organisation_are_a_person():
+    assert split_glued("Major General Soleimani", "ORG", TABLE) == [
+        ("Major General Soleimani", "PERSON")
+    ]
+    assert split_glued("General Motors Company", "ORG", TABLE) == [
+        ("General Motors Company", "ORG")
+    ]

@@ -160,3 +160,12 @@ def test_a_few_odd_cues_do_not_outvote_the_many_articles_that_type_a_name():
         typed("person", "Saddam", cues={"Saddam": "location"}),
     )
     assert votes(derive_entries(found, FormsTable())) == {}
+
+
+def test_a_word_that_opens_more_bodies_than_people_is_no_given_name():
+    found = evidence(
+        article("Red Adair", "Red Grange", "Red Auerbach"),
+        typed("organization", "Red Crescent", "Red Cross", "Red Bull"),
+        typed("location", "Red Sea"),
+    )
+    assert derive_given_names(found) == []
