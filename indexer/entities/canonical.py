@@ -177,7 +177,9 @@ def classify(text: str, label: str, table: FormsTable) -> EntityType | None:
     place, "... Convention" neither); the type the corpus mostly gives the name (learned);
     and NER's own label, minus demonyms tagged as names ("Azerbaijanis").
     """
-    if table.ignored(text):
+    if table.ignored(text) or not text[:1].isupper() and not any(c.isupper() for c in text):
+        # No capital letter, no name: "metro", "woodland" are no places even where a town is
+        # called so.
         return None
     if (entry := table.curated(text)) is not None:
         return entry.type
@@ -272,17 +274,17 @@ def _type_by_head(text: str, label: str) -> EntityType | Literal[""] | None:
         # A bare "Week" or "War" (left over from "Sacred Defense Week") names nothing.
         return "" if head in NOT_ENTITY_HEADS else None
     strong = label != "PERSON"
-    by_last = _head_type(head, strong)
-    if by_last is not None:
-        return by_last
     lowered = [w.casefold() for w in words]
-    # "Ministry of Foreign Affairs", "University of Texas Arlington", "Exhibition of Food":
-    # the head comes before "of" (or "for", "on") when the last word is none.
+    # "Ministry of Foreign Affairs", "Intelligence Organization of Fars Province", "Exhibition
+    # of Food": the head of "A of B" is A's, before the last word.
     for joint in ("of", "for", "on"):
         if joint in lowered[1:]:
             by_joint = _head_type(lowered[lowered.index(joint, 1) - 1].rstrip("."), strong)
             if by_joint is not None:
                 return by_joint
+    by_last = _head_type(head, strong)
+    if by_last is not None:
+        return by_last
     # "River Wear", "Mount Damavand", "Lake Urmia": a place's head may come first.
     if strong and lowered[0] in _LEADING_PLACE_HEADS:
         return "location"

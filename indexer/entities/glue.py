@@ -25,7 +25,7 @@ from indexer.entities.canonical import (
 )
 from indexer.entities.forms_table import FormsTable
 from indexer.entities.gazetteer import Place, find_place, is_demonym, overrules_person
-from indexer.entities.normalize import TITLES, title_key
+from indexer.entities.normalize import TITLES, fold, title_key
 
 Piece = tuple[str, str]
 # A place this big is one of the places a glued span may be made of even where it is no
@@ -39,6 +39,7 @@ _PLURAL = re.compile(r"^[A-Z][a-z]{3,}[^s]s$")
 # Where a list of names breaks: commas, "and", "&".
 _LIST_BREAK = re.compile(r",\s+(?:and\s+)?|\s+(?:and|&)\s+")
 _THE = re.compile(r"^(?:the|The)\s+")
+_DASH = re.compile(r"(?<=[\w.])[-\u2013](?=[A-Z])")
 # Lower-case words that join the parts of one name rather than describe it.
 _JOINING = frozenset(
     """
@@ -70,6 +71,10 @@ def split_glued(text: str, label: str, table: FormsTable) -> list[Piece]:
         parts = [p.strip() for p in text.split("/")]
         if len(parts) > 1 and all(p[:1].isupper() for p in parts):
             return [piece for part in parts for piece in split_glued(part, label, table)]
+    # "U.S.-Pakistan", "Iran-Iraq": places joined by a hyphen, each one known.
+    if (dashed := _DASH.split(text)) and len(dashed) > 1 and find_place(text) is None:
+        if all(_glued_place(p, label, table) for p in dashed):
+            return [(p, "GPE") for p in dashed]
     if table.curated(text) is not None or table.ignored(text) or find_place(text) is not None:
         return [(text, label)]
     text = _without_tail(text, label)
@@ -145,11 +150,12 @@ def _whole_name(text: str, table: FormsTable) -> bool:
 
 
 def _lowercase_inside(text: str, label: str, table: FormsTable) -> list[Piece] | None:
-    """An organisation's span with a common noun inside: "Wireless provider Sprint" is Sprint,
-    "UAE state news agency" the UAE. Small joining words ("of", "and", "al") do not count.
+    """A span with a common noun inside: "Wireless provider Sprint" is Sprint, "UAE state
+    news agency" the UAE, "Telegram an Instagram" Instagram. Small joining words ("of", "and",
+    "al", "bin") do not count.
     """
     words = text.split()
-    if label != "ORG":
+    if label not in ("ORG", "PERSON"):
         return None
     inside = [i for i, w in enumerate(words) if w.islower() and w not in _JOINING]
     if not inside:
@@ -245,8 +251,12 @@ def _trailing_place(text: str, label: str, table: FormsTable) -> list[Piece] | N
     words = text.split()
     if label not in ("PERSON", "ORG") or len(words) < 2:
         return None
-    if label == "PERSON" and is_demonym(words[-1]):
-        return [(" ".join(words[:-1]), label)]
+    if label == "PERSON" and (is_demonym(words[-1]) or table.ignored(words[-1])):
+        # "Nasrallah Israel Saudi": the demonym (or a word never a name) off, then the rest.
+        return split_glued(" ".join(words[:-1]), label, table)
+    if label == "PERSON" and len(words) >= 3 and fold(words[0]) == fold(words[-1]):
+        # "Qalibaf Mohammad Baqer Qalibaf": a headline's surname run into the full name.
+        return [(" ".join(words[1:]), label)]
     for size in (3, 2, 1):
         if len(words) <= size:
             continue

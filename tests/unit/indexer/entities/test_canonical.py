@@ -320,3 +320,14 @@ def test_a_given_name_opens_a_person_ner_called_an_organisation():
     assert classify("Nemat Sadeqi", "ORG", table) == "person"
     assert classify("Nemat Sadeqi Foundation", "ORG", table) == "organization"
     assert classify("NIOC Nemat", "ORG", table) == "organization"
+
+
+def test_the_head_of_a_name_with_of_is_before_it():
+    assert classify("Fajr Intelligence Organization of Fars Province", "GPE", EMPTY) == (
+        "organization"
+    )
+    assert classify("Strait of Hormuz", "ORG", EMPTY) == "location"
+
+
+def test_a_place_name_without_a_capital_is_no_place():
+    assert classify("metro", "GPE", EMPTY) is None

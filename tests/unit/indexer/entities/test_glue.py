@@ -12,7 +12,7 @@ TABLE = FormsTable(
         KnownEntity("o:unesco", "organization", "UNESCO"),
         KnownEntity("o:getty", "organization", "Getty Images"),
     ),
-    ignore=frozenset({"Stringer"}),
+    ignore=frozenset({"Stringer", "Saudi"}),
     given_names=frozenset({"Abdollah", "Alain", "Musab", "Mahmoud"}),
 )
 
@@ -184,3 +184,29 @@ def test_a_title_and_a_name_tagged_as_an_organisation_are_a_person():
     assert split_glued("General Motors Company", "ORG", TABLE) == [
         ("General Motors Company", "ORG")
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "pieces"),
+    [
+        ("U.S.-Pakistan", "GPE", [("U.S.", "GPE"), ("Pakistan", "GPE")]),
+        ("Iran-Iraq", "ORG", [("Iran", "GPE"), ("Iraq", "GPE")]),
+        ("Guinea-Bissau", "GPE", [("Guinea-Bissau", "GPE")]),  # one country
+        ("Aran-Bidgol", "ORG", [("Aran-Bidgol", "ORG")]),  # no known places
+    ],
+)
+def test_places_joined_by_a_hyphen_are_cut_apart(text, label, pieces):
+    assert split_glued(text, label, TABLE) == pieces
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        ("Qalibaf Mohammad Baqer Qalibaf", [("Mohammad Baqer Qalibaf", "PERSON")]),
+        ("Nasrallah Israel Saudi", [("Nasrallah", "PERSON"), ("Israel", "GPE")]),
+        ("Telegram an Instagram", [("Instagram", "PERSON")]),
+        ("Mohammed bin Salman", [("Mohammed bin Salman", "PERSON")]),
+    ],
+)
+def test_headline_glue_around_a_persons_name(text, pieces):
+    assert split_glued(text, "PERSON", TABLE) == pieces
