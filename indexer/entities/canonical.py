@@ -177,7 +177,7 @@ def classify(text: str, label: str, table: FormsTable) -> EntityType | None:
     place, "... Convention" neither); the type the corpus mostly gives the name (learned);
     and NER's own label, minus demonyms tagged as names ("Azerbaijanis").
     """
-    if table.ignored(text) or not text[:1].isupper() and not any(c.isupper() for c in text):
+    if table.ignored(text) or (not text[:1].isupper() and not any(c.isupper() for c in text)):
         # No capital letter, no name: "metro", "woodland" are no places even where a town is
         # called so.
         return None
