@@ -72,9 +72,10 @@ def split_glued(text: str, label: str, table: FormsTable) -> list[Piece]:
         if len(parts) > 1 and all(p[:1].isupper() for p in parts):
             return [piece for part in parts for piece in split_glued(part, label, table)]
     # "U.S.-Pakistan", "Iran-Iraq": places joined by a hyphen, each one known.
-    if (dashed := _DASH.split(text)) and len(dashed) > 1 and find_place(text) is None:
-        if all(_glued_place(p, label, table) for p in dashed):
-            return [(p, "GPE") for p in dashed]
+    dashed = _DASH.split(text)
+    places = len(dashed) > 1 and all(_glued_place(p, label, table) for p in dashed)
+    if places and find_place(text) is None:
+        return [(p, "GPE") for p in dashed]
     if table.curated(text) is not None or table.ignored(text) or find_place(text) is not None:
         return [(text, label)]
     text = _without_tail(text, label)
