@@ -5,8 +5,10 @@ their punctuation ("Armenia Azerbaijan border clashes", "Tehran Sofia ink 3 MOUs
 between a place or an organisation and a person ("ambassador to Bulgaria Abdollah Norouzi",
 "President of the Louvre Museum Jean-Luc Martinez"), photo credits ("Jason Merritt/Getty
 Images"), an acronym before a word that only describes it ("UNESCO World Heritage list", "US
-Government"). Each rule here cuts one such span on evidence in the words themselves: known
-places, demonyms, titles, head words and the given names learned from the corpus.
+Government"), lists ("Reuters, the International Atomic Energy Agency"), common nouns
+("Wireless provider Sprint"), hyphens ("U.S.-Pakistan"). Each rule here cuts one such span on
+evidence in the words themselves: known places, demonyms, titles, head words and the given
+names learned from the corpus.
 
 Pure functions on a span's text and NER label, so every rule is tested without a model.
 """
