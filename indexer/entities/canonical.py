@@ -538,10 +538,29 @@ def _resolve_organizations(mentions: Sequence[Mention], table: FormsTable) -> li
                 for g in groups
                 if len(g.words) > len(group.words) and g.words[-len(group.words) :] == group.words
             ]
+            # "IndyMac" for "IndyMac Bank": the name without its head words.
+            longer = longer or [
+                g
+                for g in groups
+                if len(g.words) > len(group.words)
+                and g.words[: len(group.words)] == group.words
+                and all(w in ORG_HEADS for w in g.words[len(group.words) :])
+            ]
             if len(longer) == 1:
                 clusters.attach(group.key, longer[0].key)
+    # "Iran International Exhibition Company" and "... Exhibitions Company": one name.
+    by_loose: dict[str, _Group] = {}
+    for group in groups:
+        first = by_loose.setdefault(_loose_key(group.key), group)
+        if first is not group and clusters.root(group.key) != clusters.root(first.key):
+            clusters.attach(group.key, first.key)
     # The root of a cluster must be its most complete form, not the acronym that came first.
     return _named(groups, clusters, "organization", table)
+
+
+def _loose_key(key: str) -> str:
+    """A match key that ignores a plural "s" on each word (longer than three letters)."""
+    return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") else w for w in key.split())
 
 
 def _resolve_locations(mentions: Sequence[Mention], table: FormsTable) -> list[Resolved]:

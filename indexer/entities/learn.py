@@ -175,19 +175,23 @@ def derive_entries(evidence: Mapping[str, Evidence], curated: FormsTable) -> lis
 
 def _dominant_surnames(evidence: Mapping[str, Evidence]) -> Iterable[tuple[str, str]]:
     """(surname, full name) pairs where one full name dominates its surname."""
+    # Full names are counted by match key, so spellings that fold alike ("Es'haq Jahangiri",
+    # "Eshaq Jahangiri") are one name, shown as most articles write it.
     by_surname: dict[str, Counter[str]] = defaultdict(Counter)
+    written: dict[str, Counter[str]] = defaultdict(Counter)
     display: dict[str, str] = {}
     for record in evidence.values():
         for (name,) in record.get("person", []):
             words = name.split()
             if words[-1].casefold() in NAME_PARTICLES or len(fold(words[-1])) < 3:
                 continue
-            by_surname[fold(words[-1])][name] += 1
+            by_surname[fold(words[-1])][fold(name)] += 1
+            written[fold(name)][name] += 1
             display.setdefault(fold(words[-1]), words[-1])
     for key, counts in sorted(by_surname.items()):
         name, count = _top(counts)
         if count >= MIN_ARTICLES and count >= MIN_SHARE * sum(counts.values()):
-            yield display[key], name
+            yield display[key], _top(written[name])[0]
 
 
 def _dominant_acronyms(evidence: Mapping[str, Evidence]) -> Iterable[tuple[str, str]]:

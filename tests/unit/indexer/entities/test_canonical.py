@@ -331,3 +331,16 @@ def test_the_head_of_a_name_with_of_is_before_it():
 
 def test_a_place_name_without_a_capital_is_no_place():
     assert classify("metro", "GPE", EMPTY) is None
+
+
+def test_an_organisation_without_its_head_or_with_a_plural_is_one_name():
+    found = resolve(
+        [
+            Mention("IndyMac Bank", "organization"),
+            Mention("IndyMac", "organization"),
+            Mention("Iran International Exhibitions Company", "organization"),
+            Mention("Iran International Exhibition Company", "organization"),
+        ],
+        EMPTY,
+    )
+    assert [r.name for r in found] == ["IndyMac Bank", "Iran International Exhibitions Company"]

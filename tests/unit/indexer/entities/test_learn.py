@@ -169,3 +169,15 @@ def test_a_word_that_opens_more_bodies_than_people_is_no_given_name():
         typed("location", "Red Sea"),
     )
     assert derive_given_names(found) == []
+
+
+def test_spellings_of_one_full_name_that_fold_alike_count_together():
+    found = evidence(
+        article("Es\u2019haq Jahangiri"),
+        article("Es\u2019haq Jahangiri"),
+        article("Es\u2019haq Jahangiri"),
+        article("Eshaq Jahangiri"),
+        article("Eshaq Jahangiri"),
+    )
+    (entry,) = [e for e in derive_entries(found, FormsTable()) if e.type == "person"]
+    assert (entry.name, entry.forms) == ("Es\u2019haq Jahangiri", ("Jahangiri",))
