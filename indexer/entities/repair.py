@@ -14,6 +14,8 @@ from spacy.attrs import LOWER
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
+from articles import EntityType
+
 from indexer.entities.canonical import (
     NOT_ENTITY_HEADS,
     ORG_HEADS,
@@ -73,6 +75,7 @@ def find_mentions(doc: Doc, table: FormsTable, known: KnownNames | None = None) 
                 if piece_label == "NORP" and _maybe_a_name(value, table):
                     mentions.append(Mention(value, "person", tentative=True))
                 continue
+            kind = _by_cue(value, kind, cue, table)
             acronym_of = None
             # "National Iranian Oil Company (NIOC)": the acronym stands for the name before it.
             if kind == "organization" and is_acronym(value) and _after_parenthesis(doc, start):
@@ -121,6 +124,24 @@ def _split_known_people(mentions: list[Mention], table: FormsTable) -> list[Ment
 def _is_head(word: str) -> bool:
     key = word.casefold().rstrip(".")
     return key in ORG_HEADS or key in PLACE_HEADS
+
+
+def _by_cue(value: str, kind: EntityType, cue: EntityType | None, table: FormsTable) -> EntityType:
+    """The type the words around a one-word mention give it, over NER's guess.
+
+    "near Sangin" or "at Apadana" is a place, "Mr Fournier" a person, "Rosatom chief" a body,
+    whatever NER said; curated names and known places keep the type they were given.
+    """
+    if cue is None or cue == kind or " " in value or table.curated(value) is not None:
+        return kind
+    if cue == "location" and kind == "person":
+        return cue
+    place = find_place(value)
+    if cue == "person" and (place is None or not overrules_person(place)):
+        return cue
+    if cue == "organization" and kind == "person":
+        return cue
+    return kind
 
 
 def _maybe_a_name(value: str, table: FormsTable) -> bool:

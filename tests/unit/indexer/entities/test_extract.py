@@ -245,6 +245,8 @@ def repair_nlp() -> Language:
         ("PERSON", "Martinez"),
         ("GPE", "Yazd"),
         ("PERSON", "Rosatom"),
+        ("PERSON", "Sangin"),
+        ("ORG", "Fournier"),
     ]
     ruler.add_patterns(  # type: ignore[attr-defined]
         [{"label": label, "pattern": text} for label, text in words]
@@ -298,3 +300,8 @@ def test_curated_names_ner_missed_are_found_as_written(repair_nlp):
     assert found.organization == ("Ministry of Energy",)
     # Not where a span of NER's already covers the words, nor in another case.
     assert run(repair_nlp, "the ministry of energy said").organization == ()
+
+
+def test_the_words_around_a_one_word_mention_overrule_ners_type(repair_nlp):
+    found = run(repair_nlp, "A soldier was killed near Sangin . Mr Fournier said so.")
+    assert (found.location, found.person) == (("Sangin",), ("Fournier",))
