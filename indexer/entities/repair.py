@@ -15,7 +15,6 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from articles import EntityType
-
 from indexer.entities.canonical import (
     NOT_ENTITY_HEADS,
     ORG_HEADS,
