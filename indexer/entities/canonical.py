@@ -49,6 +49,7 @@ ORG_HEADS = frozenset(
     radio airlines airways school college academy hospital authority board bureau fund
     coalition movement brigade brigades command ngo force forces senate congress embassy
     consulate museum exchange bourse wanderers rovers albion athletic hotspur united railways
+    administration
     railway
     """.split()  # noqa: SIM905 (a word list reads best as words)
 )
@@ -134,7 +135,7 @@ FIELD_WORDS = frozenset(
     intelligence customs ports national investment foreign development urban affairs
     relations infrastructure infrastructures family women youth sport sports digital cultural
     consular rural water environment environmental housing roads planning budget cooperation
-    social justice judicial legal
+    social justice judicial legal defense defence interior
     """.split()  # noqa: SIM905 (a word list reads best as words)
 )
 # Heads that name one body even bare ("Parliament", "Senate", the "Army" of the article's
@@ -234,6 +235,10 @@ def is_generic(text: str) -> bool:
     """
     words = [w.casefold().rstrip(".,") for w in text.split()]
     words = [w for w in words if w not in _ACRONYM_SKIP]
+    # "British Defense" (before "Secretary"): a demonym and fields only name no body, where
+    # a demonym and a head do ("British Embassy").
+    if len(words) > 1 and is_demonym(words[0]):
+        return all(w in FIELD_WORDS for w in words[1:])
     if len(words) == 1 and words[0] in PLACE_HEADS:
         return True
     if not words or not all(w in ORG_HEADS or w in FIELD_WORDS for w in words):
@@ -611,6 +616,10 @@ def _named(
             # ("Abdollah Norouzi", "Confederation of British Industry (CBI)").
             overruled = entry.layer == "learned" and group is not top and len(top.words) > 1
             if overruled and fold(entry.name) != top.key:
+                continue
+            # An article that spells a name out keeps it spelled out, even where most articles
+            # use the acronym ("National Hockey League", not "NHL").
+            if entry.layer == "learned" and is_acronym(entry.name) and not is_acronym(top.name):
                 continue
             name = entry.name
             break

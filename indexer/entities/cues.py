@@ -29,7 +29,7 @@ _PLACE_NOUNS = frozenset(
 _BODY_NOUNS = frozenset(
     """
     spokesman spokeswoman spokesperson chief chairman chairwoman officials headquarters
-    reported board members ceo
+    reported board members ceo newspaper daily magazine website channel
     """.split()  # noqa: SIM905 (a word list reads best as words)
 )
 # Titles that come before people only (not "Ministry", "Imam Square", "Director General").

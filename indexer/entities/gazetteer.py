@@ -19,6 +19,13 @@ PlaceKind = Literal["country", "region", "subdivision", "city"]
 BIG_CITY = 1_000_000
 # Demonym endings tried on a country's match key: Azerbaijan-i, Iran-ian, Armenia-n(s).
 _DEMONYM_ENDINGS = ("ians", "ian", "ans", "an", "is", "i", "ns", "n", "ese")
+# Demonyms no ending rule derives from their country's name.
+_IRREGULAR_DEMONYMS = frozenset(
+    """
+    british english scottish welsh irish spanish danish swedish polish turkish finnish dutch
+    french swiss greek thai czech filipino emirati saudi kurdish
+    """.split()  # noqa: SIM905 (a word list reads best as words)
+)
 _RANK: dict[PlaceKind, int] = {"country": 0, "region": 1, "subdivision": 2, "city": 3}
 
 
@@ -125,6 +132,8 @@ def is_demonym(name: str) -> bool:
     key = fold(name)
     if not key or " " in key:
         return False
+    if key in _IRREGULAR_DEMONYMS or key.removesuffix("s") in _IRREGULAR_DEMONYMS:
+        return True
     table = places()
     for ending in _DEMONYM_ENDINGS:
         stem = key.removesuffix(ending)

@@ -56,6 +56,8 @@ _PERSON_TITLES = frozenset(
     major mr mrs ms dr ayatollah hojatoleslam sheikh president minister
     """.split()  # noqa: SIM905 (a word list reads best as words)
 )
+# Bodies named after the person who leads them.
+_LED_BODIES = frozenset({"administration", "government", "cabinet"})
 # Owners in possessives that open names rather than own them ("People's Assembly").
 _PLURAL_OWNERS = frozenset(
     {"people", "children", "women", "men", "workers", "martyrs", "veterans", "farmers"}
@@ -82,7 +84,7 @@ def split_glued(text: str, label: str, table: FormsTable) -> list[Piece]:
         return [(text, label)]
     text = _without_tail(text, label)
     rules = (_possessive, _places_only, _list_of_names, _lowercase_inside, _titled_person)
-    more = (_acronym_first, _trailing_place, _surname_first, _person_after)
+    more = (_persons_government, _acronym_first, _trailing_place, _surname_first, _person_after)
     for rule in (*rules, *more):
         pieces = rule(text, label, table)
         if pieces is not None:
@@ -287,6 +289,9 @@ def _surname_first(text: str, label: str, table: FormsTable) -> list[Piece] | No
     words = text.split()
     if label != "PERSON" or len(words) != 2 or table.is_given_name(words[0]):
         return None
+    if _surname(words[0], table) and _surname(words[1], table) and not table.lookup("person", text):
+        # "Zarif Kerry met in Munich": two people a headline ran together.
+        return [(words[0], label), (words[1], label)]
     second = words[1].casefold()
     if not (second in FIELD_WORDS or _has_head(words[1:]) or _PLURAL.match(words[1])):
         return None
@@ -294,6 +299,21 @@ def _surname_first(text: str, label: str, table: FormsTable) -> list[Piece] | No
     if entry is None or entry.name.split()[-1] != words[0] or table.lookup("person", text):
         return None
     return [(words[0], label)]
+
+
+def _surname(word: str, table: FormsTable) -> bool:
+    """Whether the table knows `word` as someone's surname."""
+    entry = table.lookup("person", word)
+    return entry is not None and entry.name.split()[-1] == word
+
+
+def _persons_government(text: str, label: str, table: FormsTable) -> list[Piece] | None:
+    """ "Trump Administration", "Rouhani Government": the person who leads it is the name."""
+    words = text.split()
+    if label != "ORG" or len(words) < 2 or words[-1].casefold() not in _LED_BODIES:
+        return None
+    person = " ".join(words[:-1])
+    return [(person, "PERSON")] if table.lookup("person", person) is not None else None
 
 
 def _person_after(text: str, label: str, table: FormsTable) -> list[Piece] | None:

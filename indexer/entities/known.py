@@ -39,7 +39,7 @@ class KnownNames:
             for entry in self.table.entries:
                 if entry.layer != "curated":
                     continue
-                forms = [f for f in entry.all_forms() if len(f) >= _MIN_CHARS and f[:1].isupper()]
+                forms = [f for f in entry.all_forms() if len(f) >= _MIN_CHARS and _as_name(f)]
                 if forms:
                     label = _LABEL_OF[entry.type]
                     matcher.add(label, [make_doc(form) for form in forms])
@@ -61,3 +61,8 @@ class KnownNames:
             for index in range(start, end):
                 busy[index] = True
         return found
+
+
+def _as_name(form: str) -> bool:
+    """Whether a form is written as a name: capitalised, or a number-led one ("5+1 group")."""
+    return form[:1].isupper() or form[:1].isdigit()

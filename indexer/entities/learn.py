@@ -9,7 +9,8 @@ of articles seen, never on their order or on how many processes read them.
 From the evidence:
 - a surname maps to a full name when most articles that give a full name with that surname
   give this one ("Rouhani" -> "Hassan Rouhani");
-- an acronym maps to the name it was most often spelled out as;
+- an acronym maps to the name it was most often spelled out as, and the entity is named by
+  whichever of the two more articles use ("CNN", but "National Iranian Oil Company");
 - a form gets the type most articles give it (a vote), where that majority is clear: NER's
   slips on a name are mostly local ("Rosatom" a person here, "Trump" an organisation in
   "Trump administration" there), while the article-level rules (head words, acronyms, full
@@ -158,8 +159,14 @@ def derive_entries(evidence: Mapping[str, Evidence], curated: FormsTable) -> lis
     learned: dict[tuple[str, str], set[str]] = defaultdict(set)
     for surname, name in _dominant_surnames(evidence):
         learned[("person", name)].add(surname)
+    used = _articles_per_form(evidence)
     for acronym, name in _dominant_acronyms(evidence):
-        learned[("organization", name)].add(acronym)
+        # The entity is named as most articles name it: "CNN" rather than "Cable News
+        # Network", but "National Iranian Oil Company" rather than "NIOC".
+        if used.get(fold(acronym), 0) > used.get(fold(name), 0):
+            learned[("organization", acronym)].add(name)
+        else:
+            learned[("organization", name)].add(acronym)
     entries = []
     for (kind, name), forms in sorted(learned.items()):
         # Curation has the last word: forms it already assigns are not learned again.
@@ -192,6 +199,14 @@ def _dominant_surnames(evidence: Mapping[str, Evidence]) -> Iterable[tuple[str, 
         name, count = _top(counts)
         if count >= MIN_ARTICLES and count >= MIN_SHARE * sum(counts.values()):
             yield display[key], _top(written[name])[0]
+
+
+def _articles_per_form(evidence: Mapping[str, Evidence]) -> Counter[str]:
+    """How many articles use each form (by match key), whatever its type."""
+    used: Counter[str] = Counter()
+    for record in evidence.values():
+        used.update({fold(form) for form, _ in record.get("types", [])})
+    return used
 
 
 def _dominant_acronyms(evidence: Mapping[str, Evidence]) -> Iterable[tuple[str, str]]:

@@ -38,6 +38,10 @@ _MAX_NAME_WORDS = 5
 _LABEL_OF: dict[str, str] = {"person": "PERSON", "organization": "ORG", "location": "GPE"}
 # A transliterated surname with an apostrophe inside: "Kadkhoda'ei", "Va\u2019ezi".
 _HAMZA_NAME = re.compile("^[A-Z][a-z]+['\u2019][a-z]{2,}$")
+# A product's model after its maker's name: "Airbus A320", "Boeing 737", "Sukhoi Su-35".
+_MODEL = re.compile(r"^(?:[A-Z][a-z]?-?)?\d{2,}[A-Za-z]*$")
+# Heads of regions that two names share: "Sistan and Baluchestan Province".
+_REGION_HEADS = frozenset({"province", "provinces", "region", "county", "islands"})
 # At most this many tokens between two parts of one name cut in two by NER.
 _MAX_GAP = 6
 # Entity types whose tokens can never continue a person's name after an honorific.
@@ -105,19 +109,35 @@ def _split_known_people(mentions: list[Mention], table: FormsTable) -> list[Ment
         if len(words) < 2 or not surnames.get(last, set()) - {mention.text}:
             out.append(mention)
             continue
-        size = 2 if len(words) > 2 and not _is_head(words[-2]) and words[-2][:1].isupper() else 1
-        rest, person = " ".join(words[:-size]), " ".join(words[-size:])
-        place = find_place(rest)
-        known = (place is not None and overrules_person(place)) or table.curated(rest) is not None
-        if not (known or _is_head(words[-size - 1])):
+        cut = _person_start(words, table)
+        if cut is None:
             out.append(mention)
             continue
+        rest, person = " ".join(words[:cut]), " ".join(words[cut:])
         label = "ORG" if mention.kind == "person" else _LABEL_OF[mention.kind]
         kind = classify(rest, label, table)
         if kind is not None:
             out.append(Mention(rest, kind))
         out.append(Mention(person, "person"))
     return out
+
+
+def _person_start(words: list[str], table: FormsTable) -> int | None:
+    """Where the person starts in a span that ends with a surname the article knows.
+
+    The first cut after which the words before are a name of their own (a head word last, a
+    big place, a curated name): "Louvre Museum | Jean-Luc Martinez", "Syria | Staffan de
+    Mistura", "Bolton Wanderers F.C | Megson".
+    """
+    for cut in range(1, len(words)):
+        if not words[cut][:1].isupper() or any(_is_head(w) for w in words[cut:]):
+            continue
+        rest = " ".join(words[:cut])
+        place = find_place(rest)
+        known = (place is not None and overrules_person(place)) or table.curated(rest) is not None
+        if known or _is_head(words[cut - 1]):
+            return cut
+    return None
 
 
 def _is_head(word: str) -> bool:
@@ -170,9 +190,9 @@ def _acronym_after(doc: Doc, end: int, *, tagged: bool = False) -> str | None:
 def _spans(doc: Doc, table: FormsTable) -> list[tuple[int, int, str]]:
     """NER's spans, repaired where the text shows a boundary is wrong."""
     spans = [
-        (ent.start, ent.end, ent.label_)
+        (ent.start, _with_province(doc, ent.end, ent.label_), ent.label_)
         for ent in doc.ents
-        if not _inside_longer_name(doc, ent.end)
+        if not _inside_longer_name(doc, ent.end, ent.label_)
     ]
     spans = _join_split_names(doc, spans, table)
     spans = _complete_known_names(doc, spans, table)
@@ -197,9 +217,11 @@ def _complete_known_names(
             entry = table.lookup("person", joined) if label == "PERSON" else None
             known = entry is not None and fold(entry.name) == fold(joined)
             # "Abbas Ali Kadkhoda'ei", "Mahmoud Va'ezi": NER stops before a surname written
-            # with an apostrophe for the hamza.
+            # with an apostrophe for the hamza; "Department of Environment Masoumeh" (then
+            # "Ebtekar") before a surname after a given name it ran an organisation into.
             opens = label == "PERSON" or table.is_given_name(doc[end - 1].text)
-            if known or (opens and _HAMZA_NAME.match(doc[end].text)):
+            after_given = label != "PERSON" and opens and not doc[end].ent_type_
+            if known or after_given or (opens and _HAMZA_NAME.match(doc[end].text)):
                 out.append((start, end + 1, label))
                 skip_until = end + 1
                 continue
@@ -207,16 +229,27 @@ def _complete_known_names(
     return out
 
 
-def _inside_longer_name(doc: Doc, end: int) -> bool:
-    """Whether a span is the start of a longer name of an event or a law NER cut short.
+def _inside_longer_name(doc: Doc, end: int, label: str = "") -> bool:
+    """Whether a span is the start of a longer name of an event, a law or a product.
 
-    "UN Security Council" in "UN Security Council Resolution 2231" names the resolution, and
-    "NSDF" in "NSDF Futsal Championship" the tournament: neither is a facet value there.
+    "UN Security Council" in "UN Security Council Resolution 2231" names the resolution,
+    "NSDF" in "NSDF Futsal Championship" the tournament, "Airbus" in "Airbus A320" the plane:
+    none is a facet value there.
     """
     if end >= len(doc):
         return False
     token = doc[end]
+    if label == "ORG" and _MODEL.match(token.text):
+        return True
     return token.is_title and token.lower_ in NOT_ENTITY_HEADS
+
+
+def _with_province(doc: Doc, end: int, label: str) -> int:
+    """A place's span taken on over the "province" after it: "Markazi province" is the
+    province, where a bare "Markazi" (or "Isfahan") would be the city."""
+    if label == "GPE" and end < len(doc) and doc[end].lower_ == "province":
+        return end + 1
+    return end
 
 
 def _join_split_names(
@@ -252,6 +285,10 @@ def _join_split_names(
                 if p_label == label == "ORG" and acronym and initials(joined).endswith(acronym):
                     out[-1] = (p_start, end, "ORG")
                     continue
+                # "Chaharmahal" + "and" + "Bakhtiari Province": one province of two names.
+                if [t.lower_ for t in gap] == ["and"] and _region_pair(doc, p_start, p_end, end):
+                    out[-1] = (p_start, end, "GPE")
+                    continue
                 # "Cultural Heritage" + ", Tourism and" + "Handicrafts Organization": a list
                 # of fields inside one organisation's name, which NER cuts at the commas.
                 if p_label == label == "ORG" and _field_list(doc, p_start, p_end, gap, end):
@@ -259,6 +296,15 @@ def _join_split_names(
                     continue
         out.append((start, end, label))
     return out
+
+
+def _region_pair(doc: Doc, p_start: int, p_end: int, end: int) -> bool:
+    """Whether "A and B Province" is one region: A is no known place of its own."""
+    return (
+        doc[end - 1].lower_ in _REGION_HEADS
+        and find_place(doc[p_start:p_end].text) is None
+        and end - p_end <= 4
+    )
 
 
 def _field_list(doc: Doc, p_start: int, p_end: int, gap: Span, end: int) -> bool:

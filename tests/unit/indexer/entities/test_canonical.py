@@ -223,7 +223,15 @@ def test_one_name_is_filed_under_one_type_per_article():
 
 @pytest.mark.parametrize(
     "text",
-    ["Group", "Management Board", "State", "Agency", "Mining and Trade", "Science and Technology"],
+    [
+        "Group",
+        "Management Board",
+        "State",
+        "Agency",
+        "Mining and Trade",
+        "Science and Technology",
+        "British Defense",  # before "Secretary Ben Wallace"
+    ],
 )
 def test_generic_words_alone_name_nothing(text):
     assert is_generic(text)
@@ -344,3 +352,16 @@ def test_an_organisation_without_its_head_or_with_a_plural_is_one_name():
         EMPTY,
     )
     assert [r.name for r in found] == ["IndyMac Bank", "Iran International Exhibitions Company"]
+
+
+def test_an_article_that_spells_a_name_out_keeps_it_spelled_out():
+    table = FormsTable(
+        (KnownEntity("o:nhl", "organization", "NHL", ("National Hockey League",), "learned"),)
+    )
+    spelled = resolve([Mention("National Hockey League", "organization")], table)
+    alone = resolve([Mention("NHL", "organization")], table)
+    assert [r.name for r in spelled + alone] == ["National Hockey League", "NHL"]
+
+
+def test_a_demonym_and_a_head_name_a_body():
+    assert not is_generic("British Embassy")

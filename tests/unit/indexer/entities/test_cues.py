@@ -27,6 +27,7 @@ def cue(text: str, name: str, label: str = "PERSON"):
         ("President Trump said so.", "Trump", "person"),
         ("Rosatom chief Alexei Likhachev visited.", "Rosatom", "organization"),
         ("Tasnim reported on Sunday.", "Tasnim", "organization"),
+        ("Zarif told Kar-va-Kargar newspaper in an interview.", "Kar-va-Kargar", "organization"),
     ],
 )
 def test_words_around_a_mention_give_its_type(text, name, kind):

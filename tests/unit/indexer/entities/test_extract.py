@@ -226,7 +226,7 @@ REPAIR_TABLE = FormsTable(
             layer="learned",
         ),
     ),
-    given_names=frozenset({"Mahmoud"}),
+    given_names=frozenset({"Mahmoud", "Masoumeh"}),
 )
 
 
@@ -247,6 +247,13 @@ def repair_nlp() -> Language:
         ("PERSON", "Rosatom"),
         ("PERSON", "Sangin"),
         ("ORG", "Fournier"),
+        ("ORG", "Syria Staffan de Mistura"),
+        ("PERSON", "De Mistura"),
+        ("ORG", "Department of Environment Masoumeh"),
+        ("ORG", "Airbus"),
+        ("GPE", "Chaharmahal"),
+        ("GPE", "Bakhtiari Province"),
+        ("GPE", "Markazi"),
     ]
     ruler.add_patterns(  # type: ignore[attr-defined]
         [{"label": label, "pattern": text} for label, text in words]
@@ -305,3 +312,28 @@ def test_curated_names_ner_missed_are_found_as_written(repair_nlp):
 def test_the_words_around_a_one_word_mention_overrule_ners_type(repair_nlp):
     found = run(repair_nlp, "A soldier was killed near Sangin . Mr Fournier said so.")
     assert (found.location, found.person) == (("Sangin",), ("Fournier",))
+
+
+def test_a_span_ending_with_a_person_the_article_names_is_cut_where_the_person_starts(repair_nlp):
+    found = run(repair_nlp, "Envoy for Syria Staffan de Mistura met them. De Mistura said.")
+    assert (found.location, found.person) == (("Syria",), ("Staffan de Mistura",))
+
+
+def test_a_surname_after_a_given_name_run_into_an_organisation_joins_it(repair_nlp):
+    found = run(repair_nlp, "Chief of the Department of Environment Masoumeh Ebtekar came.")
+    assert (found.organization, found.person) == (
+        ("Department of Environment",),
+        ("Masoumeh Ebtekar",),
+    )
+
+
+def test_a_makers_name_before_a_model_names_a_product_not_a_body(repair_nlp):
+    assert run(repair_nlp, "The Airbus A320 was carrying 150 people.").organization == ()
+
+
+def test_two_names_of_one_province_and_a_province_after_a_place_are_kept(repair_nlp):
+    found = run(
+        repair_nlp,
+        "NGOs of Chaharmahal and Bakhtiari Province met. Markazi province is home to a reactor.",
+    )
+    assert found.location == ("Chaharmahal and Bakhtiari Province", "Markazi province")

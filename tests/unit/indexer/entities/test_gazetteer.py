@@ -62,3 +62,7 @@ def test_a_demonym_of_a_country_ending_in_e_is_one():
 def test_a_demonym_that_opens_a_longer_country_name_is_one():
     assert is_demonym("Afghani")
     assert not is_demonym("Afghan Khan")
+
+
+def test_irregular_demonyms_are_demonyms():
+    assert is_demonym("British") and is_demonym("Saudis") and is_demonym("Dutch")

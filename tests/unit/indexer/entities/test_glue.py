@@ -210,3 +210,16 @@ def test_places_joined_by_a_hyphen_are_cut_apart(text, label, pieces):
 )
 def test_headline_glue_around_a_persons_name(text, pieces):
     assert split_glued(text, "PERSON", TABLE) == pieces
+
+
+def test_two_known_surnames_and_a_leaders_administration_are_people():
+    table = FormsTable(
+        (
+            KnownEntity("p:zarif", "person", "Mohammad Javad Zarif", ("Zarif",), layer="learned"),
+            KnownEntity("p:kerry", "person", "John Kerry", ("Kerry",), layer="learned"),
+            KnownEntity("p:trump", "person", "Donald Trump", ("Trump",), layer="learned"),
+        )
+    )
+    assert split_glued("Zarif Kerry", "PERSON", table) == [("Zarif", "PERSON"), ("Kerry", "PERSON")]
+    assert split_glued("Trump Administration", "ORG", table) == [("Trump", "PERSON")]
+    assert split_glued("Iranian Government", "ORG", table) == [("Iranian Government", "ORG")]

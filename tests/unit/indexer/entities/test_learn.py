@@ -181,3 +181,14 @@ def test_spellings_of_one_full_name_that_fold_alike_count_together():
     )
     (entry,) = [e for e in derive_entries(found, FormsTable()) if e.type == "person"]
     assert (entry.name, entry.forms) == ("Es\u2019haq Jahangiri", ("Jahangiri",))
+
+
+def test_an_acronym_most_articles_use_alone_names_its_entity():
+    cnn = {"Cable News Network": ("Cable News Network", "CNN")}
+    found = evidence(
+        article(organizations=cnn),
+        article(organizations=cnn),
+        *(typed("organization", "CNN") for _ in range(5)),
+    )
+    entries = [e for e in derive_entries(found, FormsTable()) if e.id.startswith("learned:")]
+    assert [(e.name, e.forms) for e in entries] == [("CNN", ("Cable News Network",))]
