@@ -6,8 +6,10 @@ It reads the gold articles' text from ../shared (and seeds/) by id, runs
 `python -m indexer entities` on them, exactly as anyone debugging a facet would, scores the
 output against the annotations (tests/gold/GUIDELINES.md) and writes the figures to
 artifacts/entity_quality-SPLIT.json. The test split is the default because it is the one we
-report; tune on dev only. Options after `--` go to the `entities` command
-(e.g. `-- --forms-table /tmp/learned.jsonl` or `-- --no-curated`).
+report; tune on dev only. The figures depend on the learned layer: `make learn
+CORPUS="../shared/corpus ../shared/corpus-tehrantimes"` builds the one README quotes, and the
+run says which it used. Options after `--` go to the `entities` command (e.g.
+`-- --forms-table /tmp/learned.jsonl` or `-- --no-curated`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from indexer.entities.forms_table import learned_path  # noqa: E402
 from indexer.entities.quality import read_gold, score  # noqa: E402
 
 SHARED = REPO.parent / "shared"
@@ -56,6 +59,17 @@ def run_entities(inputs: list[Path], options: list[str]) -> dict[str, dict[str, 
     return {r["id"]: r for r in records}
 
 
+def describe_learned(options: list[str]) -> str:
+    """Which learned layer the run used: the figures depend on it (README, Entities)."""
+    given = options[options.index("--forms-table") + 1] if "--forms-table" in options else None
+    path = learned_path(Path(given) if given else None)
+    if not path.is_file() or path.stat().st_size == 0:
+        return f"none ({path})"
+    with path.open(encoding="utf-8") as handle:
+        lines = sum(1 for _ in handle)
+    return f"{path} ({lines} lines); build it with `make learn CORPUS=...`"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--split", choices=SPLITS, default="test")
@@ -75,6 +89,7 @@ def main() -> None:
     report = score(gold, predicted)
 
     print(f"gold split: {split} ({len(gold)} articles, {report.articles} scored)")
+    print(f"learned layer: {describe_learned(args.entities_options)}")
     print(f"{'type':<14}{'P':>7}{'R':>7}{'F1':>7}   values  gold")
     for kind, s in report.scores.items():
         print(

@@ -12,16 +12,20 @@ from typing import Any, cast
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from indexer.entities.canonical import Resolved, resolve
+from indexer.entities.canonical import Mention, Resolved, resolve
 from indexer.entities.forms_table import CURATED_DIR, FormsTable, load_forms_table
 from indexer.entities.found import Entities
 from indexer.entities.gazetteer import places
+from indexer.entities.known import KnownNames
 from indexer.entities.repair import find_mentions
 
 EXTENSION = "news_entities"
-if not Doc.has_extension(EXTENSION):
-    # Plain lists of strings, so that docs from worker processes carry it (it is msgpack'd).
-    Doc.set_extension(EXTENSION, default=None)
+# The context cues of the article's forms ("in Yazd": a location), for learning.
+CUES = "news_entity_cues"
+for _name in (EXTENSION, CUES):
+    if not Doc.has_extension(_name):
+        # Plain lists of strings, so that docs from worker processes carry it (it is msgpack'd).
+        Doc.set_extension(_name, default=None)
 
 _NO_TABLE = FormsTable()
 
@@ -31,15 +35,30 @@ class EntityFinder:
 
     def __init__(self, table: FormsTable | None = None) -> None:
         self.table = table if table is not None else FormsTable()
+        self.known = KnownNames(self.table)
         # Built now, with the model, rather than on the first article: worker processes then
         # inherit it instead of each building their own.
         places()
 
     def __call__(self, doc: Doc) -> Doc:
         """Resolve `doc`'s entities and store them on `doc._.news_entities`."""
-        resolved = resolve(find_mentions(doc, self.table), self.table)
+        if self.known.table is not self.table:
+            # A test swapped the table in: find its names, not the old one's.
+            self.known = KnownNames(self.table)
+        mentions = find_mentions(doc, self.table, self.known)
+        resolved = resolve(mentions, self.table)
         setattr(doc._, EXTENSION, [[r.kind, r.name, list(r.forms)] for r in resolved])
+        setattr(doc._, CUES, [list(cue) for cue in article_cues(mentions)])
         return doc
+
+
+def article_cues(mentions: list[Mention]) -> list[tuple[str, str]]:
+    """(form, type) for each form whose cues in the article all give one type."""
+    cues: dict[str, set[str]] = {}
+    for mention in mentions:
+        if mention.cue is not None:
+            cues.setdefault(mention.text, set()).add(mention.cue)
+    return sorted((form, next(iter(kinds))) for form, kinds in cues.items() if len(kinds) == 1)
 
 
 @Language.factory("news_entities", default_config={"forms_table": None, "curated": True})
@@ -62,9 +81,13 @@ def entities_from_doc(doc: Doc) -> Entities:
     """
     stored: list[Any] | None = getattr(doc._, EXTENSION)
     if stored is None:
-        return Entities.from_resolved(resolve(find_mentions(doc, _NO_TABLE), _NO_TABLE))
+        mentions = find_mentions(doc, _NO_TABLE)
+        return Entities.from_resolved(
+            resolve(mentions, _NO_TABLE), cues=dict(article_cues(mentions))
+        )
+    cues = {form: kind for form, kind in getattr(doc._, CUES) or ()}
     return Entities.from_resolved(
-        Resolved(kind, name, tuple(forms)) for kind, name, forms in stored
+        (Resolved(kind, name, tuple(forms)) for kind, name, forms in stored), cues=cues
     )
 
 

@@ -18,6 +18,7 @@ from spacy.language import Language
 
 from articles import Article
 from indexer.entities.component import add_entity_finder, entities_from_doc
+from indexer.entities.forms_table import curated_table
 from indexer.entities.found import Entities
 from indexer.entities.gazetteer import find_place
 from indexer.entities.normalize import fix_case
@@ -48,6 +49,11 @@ _NOT_NEEDED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "
 MAX_NER_CHARS = 100_000
 # "TEHRAN -" (any dash), "TEHRAN- ", "TEHRAN _ ": a news agency's dateline at the start of the body.
 _DATELINE = re.compile(r"^\s*(?P<place>[A-Z][A-Z.' ]{1,40}[A-Z.])\s*(?:[-\u2013\u2014_]{1,2})\s*")
+# "... the official said. MA": the editor's initials that close many Tehran Times bodies (MA,
+# MG, NA, AK/PA), which NER takes for people and organisations.
+_SIGN_OFF = re.compile(
+    r"(?<=[.!?\"\u201d\u2019)\]])\s+(?P<initials>[A-Z]{2,3}(?:/[A-Z]{2,3})*)\s*$"
+)
 
 
 def resolve_model(name: str | None = None) -> str:
@@ -87,7 +93,15 @@ def ner_text(article: Article) -> str:
     they are run together in capitals.
     """
     body = _DATELINE.sub(_dateline_line, article.body, count=1)
+    body = _SIGN_OFF.sub(_sign_off, body)
     return f"{article.title}\n\n{body}"[:MAX_NER_CHARS]
+
+
+def _sign_off(match: re.Match[str]) -> str:
+    # A news agency's acronym as the last word is a credit that names it ("... reported. MNA").
+    if curated_table().curated(match.group("initials")) is not None:
+        return match.group(0)
+    return ""
 
 
 def _dateline_line(match: re.Match[str]) -> str:

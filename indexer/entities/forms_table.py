@@ -12,6 +12,7 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -31,6 +32,11 @@ LEGACY_LEARNED_ENV = "ENTITY_ALIASES"
 Layer = Literal["curated", "learned"]
 # The type of curated lines listing forms that are never entities.
 IGNORE = "ignore"
+# The type of the learned line listing given names (first words of many people's full names).
+GIVEN_NAMES = "given-names"
+# Learned entries with ids starting so are type votes: the type most articles give a form
+# ("Rosatom" is an organisation), with no canonical name of their own.
+VOTE_PREFIX = "vote:"
 
 
 class FormsTableError(ValueError):
@@ -63,14 +69,22 @@ class FormsTable:
     entries: tuple[KnownEntity, ...] = ()
     # Forms that are never a facet value, whatever NER says ("ISP", "COVID-19").
     ignore: frozenset[str] = frozenset()
+    # Words that open many people's full names ("Mohammad", "Abbas"): where one follows an
+    # organisation or a place inside a span, a person's name starts there.
+    given_names: frozenset[str] = frozenset()
     _by_key: dict[tuple[str, str], KnownEntity] = field(default_factory=dict, repr=False)
     _curated_any: dict[str, KnownEntity] = field(default_factory=dict, repr=False)
     _learned_any: dict[str, KnownEntity] = field(default_factory=dict, repr=False)
+    _votes: dict[str, EntityType] = field(default_factory=dict, repr=False)
     _ignored: frozenset[str] = field(default=frozenset(), repr=False)
+    _given: frozenset[str] = field(default=frozenset(), repr=False)
 
     def __post_init__(self) -> None:
         ordered = sorted(self.entries, key=lambda e: (e.layer != "curated", e.type, e.id))
         for entry in ordered:
+            if entry.id.startswith(VOTE_PREFIX):
+                self._votes.setdefault(fold(entry.name), entry.type)
+                continue
             for form in entry.all_forms():
                 key = (entry.type, fold(form))
                 if not key[1]:
@@ -87,6 +101,7 @@ class FormsTable:
                 else:
                     self._learned_any.setdefault(key[1], entry)
         self._ignored = frozenset(fold(form) for form in self.ignore)
+        self._given = frozenset(fold(name) for name in self.given_names)
 
     def lookup(self, kind: str, name: str) -> KnownEntity | None:
         """The entity of type `kind` that `name` (any form, any case or spelling of it) names."""
@@ -97,8 +112,20 @@ class FormsTable:
         return self._curated_any.get(fold(name))
 
     def learned(self, name: str) -> KnownEntity | None:
-        """The learned entity of any type that `name` names (the type the corpus gives it)."""
+        """The learned entity of any type that `name` names."""
         return self._learned_any.get(fold(name))
+
+    def learned_type(self, name: str) -> EntityType | None:
+        """The type the corpus gives `name`: its vote, else the type of a learned entry."""
+        key = fold(name)
+        if (vote := self._votes.get(key)) is not None:
+            return vote
+        entry = self._learned_any.get(key)
+        return entry.type if entry is not None else None
+
+    def is_given_name(self, word: str) -> bool:
+        """Whether `word` opens many people's full names in the corpus (learned)."""
+        return fold(word) in self._given
 
     def ignored(self, name: str) -> bool:
         """Whether `name` is curated as never being an entity."""
@@ -120,11 +147,11 @@ def read_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
 
 
 def read_entries(path: Path, *, layer: Layer) -> Iterator[KnownEntity]:
-    """The entity entries of one JSON Lines file (`ignore` lines are skipped here)."""
+    """The entity entries of one JSON Lines file (`ignore` and given-name lines are skipped)."""
     for number, record in read_records(path):
         try:
             kind = record["type"]
-            if kind == IGNORE:
+            if kind in (IGNORE, GIVEN_NAMES):
                 continue
             if kind not in ENTITY_TYPES:
                 raise ValueError(f"unknown type {kind!r}")
@@ -139,10 +166,10 @@ def read_entries(path: Path, *, layer: Layer) -> Iterator[KnownEntity]:
             raise FormsTableError(f"{path}:{number}: {exc}") from None
 
 
-def read_ignored(path: Path) -> Iterator[str]:
-    """The forms of the `ignore` lines of one JSON Lines file."""
+def read_ignored(path: Path, kind: str = IGNORE) -> Iterator[str]:
+    """The forms of the `ignore` lines (or the lines of another list `kind`) of a file."""
     for _, record in read_records(path):
-        if record.get("type") == IGNORE:
+        if record.get("type") == kind:
             yield str(record["name"])
             yield from (str(f) for f in _forms(record))
 
@@ -152,13 +179,19 @@ def _forms(record: dict[str, Any]) -> Any:
     return record.get("forms", record.get("aliases", ()))
 
 
-def write_entries(path: Path, entries: Iterable[KnownEntity]) -> None:
+def write_entries(
+    path: Path, entries: Iterable[KnownEntity], *, given_names: Iterable[str] = ()
+) -> None:
     """Write entries as JSON Lines, replacing the file in one step (readers never see half)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(path.suffix + ".partial")
     with partial.open("w", encoding="utf-8") as handle:
         for entry in entries:
             handle.write(json.dumps(entry.to_json(), ensure_ascii=False, sort_keys=True) + "\n")
+        names = sorted(given_names)
+        if names:
+            record = {"id": GIVEN_NAMES, "type": GIVEN_NAMES, "name": names[0], "forms": names[1:]}
+            handle.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
     partial.replace(path)
 
 
@@ -176,6 +209,7 @@ def learned_path(path: Path | None = None) -> Path:
     return DEFAULT_LEARNED
 
 
+@lru_cache(maxsize=4)
 def curated_table(curated_dir: Path = CURATED_DIR) -> FormsTable:
     """The curated layer alone: every `*.entities` file in `curated_dir`."""
     return load_forms_table(curated_dir=curated_dir, learned=None, use_learned=False)
@@ -188,7 +222,9 @@ def load_forms_table(
     files = sorted(curated_dir.glob(f"*{CURATED_SUFFIX}")) if curated_dir is not None else []
     entries = [e for path in files for e in read_entries(path, layer="curated")]
     ignore = frozenset(form for path in files for form in read_ignored(path))
+    given = {name for path in files for name in read_ignored(path, GIVEN_NAMES)}
     learned_file = learned_path(learned)
     if use_learned and learned_file.is_file():
         entries.extend(read_entries(learned_file, layer="learned"))
-    return FormsTable(tuple(entries), ignore)
+        given.update(read_ignored(learned_file, GIVEN_NAMES))
+    return FormsTable(tuple(entries), ignore, frozenset(given))

@@ -21,10 +21,14 @@ class Entities:
     mentions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # Surface forms per canonical name, per type: what the entity page lists as its forms.
     forms: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
+    # The type the words around a form gave it in this article ("in Yazd"), for learning only.
+    cues: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_resolved(cls, resolved: Iterable[Resolved]) -> Entities:
-        """Entities from resolved entities, in their order."""
+    def from_resolved(
+        cls, resolved: Iterable[Resolved], *, cues: Mapping[str, str] | None = None
+    ) -> Entities:
+        """Entities from resolved entities, in their order (with the article's cues)."""
         names: dict[EntityType, list[str]] = {kind: [] for kind in ENTITY_TYPES}
         forms: dict[str, dict[str, tuple[str, ...]]] = {}
         mentions: dict[str, list[str]] = {}
@@ -39,6 +43,7 @@ class Entities:
             location=tuple(names["location"]),
             mentions={kind: tuple(words) for kind, words in mentions.items()},
             forms=forms,
+            cues=dict(cues or {}),
         )
 
     def by_type(self) -> dict[str, list[str]]:

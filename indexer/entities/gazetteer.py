@@ -19,6 +19,13 @@ PlaceKind = Literal["country", "region", "subdivision", "city"]
 BIG_CITY = 1_000_000
 # Demonym endings tried on a country's match key: Azerbaijan-i, Iran-ian, Armenia-n(s).
 _DEMONYM_ENDINGS = ("ians", "ian", "ans", "an", "is", "i", "ns", "n", "ese")
+# Demonyms no ending rule derives from their country's name.
+_IRREGULAR_DEMONYMS = frozenset(
+    """
+    british english scottish welsh irish spanish danish swedish polish turkish finnish dutch
+    french swiss greek thai czech filipino emirati saudi kurdish
+    """.split()  # noqa: SIM905 (a word list reads best as words)
+)
 _RANK: dict[PlaceKind, int] = {"country": 0, "region": 1, "subdivision": 2, "city": 3}
 
 
@@ -85,6 +92,12 @@ def places() -> dict[str, Place]:
         found = pycountry.countries.get(alpha_2=code)
         for name in _country_names(found) if found else ():
             _add(table, name, country)
+    # "Azerbaijan Republic", "Iraq Republic": the official name turned around, as the region's
+    # media write it (after every country's own names, so "Czech Republic" stays Czechia's).
+    for info in geo_countries.values():
+        name = str(info["name"])
+        if fold(f"{name} Republic") not in table:
+            _add(table, f"{name} Republic", table[fold(name)])
     for continent in cache.get_continents().values():
         _add(table, str(continent["name"]), Place(str(continent["name"]), "region"))
     for state in cache.get_us_states().values():
@@ -119,13 +132,27 @@ def is_demonym(name: str) -> bool:
     key = fold(name)
     if not key or " " in key:
         return False
+    if key in _IRREGULAR_DEMONYMS or key.removesuffix("s") in _IRREGULAR_DEMONYMS:
+        return True
     table = places()
     for ending in _DEMONYM_ENDINGS:
         stem = key.removesuffix(ending)
         if stem == key or len(stem) < 3:
             continue
-        for candidate in (stem, stem + "a"):
+        # Ukrain-ian is Ukraine's, but Franc-is is no demonym of France.
+        extra = (stem + "e",) if ending.startswith("ian") else ()
+        for candidate in (stem, stem + "a", *extra):
             place = table.get(candidate)
             if place is not None and place.kind == "country" and place.name != name:
                 return True
+        # "Afghani", "Pakistani"s of longer names: the stem opens a country's name.
+        if ending in ("i", "is") and len(stem) >= 6 and stem in _country_prefixes():
+            return True
     return False
+
+
+@lru_cache(maxsize=1)
+def _country_prefixes() -> frozenset[str]:
+    """Every opening of six letters or more of a country's one-word match key (not "Franc")."""
+    keys = [key for key, place in places().items() if place.kind == "country" and " " not in key]
+    return frozenset(key[:size] for key in keys for size in range(6, len(key)))

@@ -12,6 +12,7 @@ _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 # "Khamenei's" -> "Khamenei"; "Jones'" -> "Jones" (only the apostrophe goes).
 _POSSESSIVE = re.compile("['\u2019]s$|(?<=s)['\u2019]$")
 _LONE_S = re.compile(r"(?<=\w)\s+s$")
+_TRAILING_CONNECTOR = re.compile(r"(?:\s+(?:and|of|the|for|&))+$")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # What folding treats as a word break: hyphens, dashes, slashes and underscores.
@@ -36,7 +37,7 @@ TITLES = frozenset(
     sergeant sgt corporal marshal prince princess crown emir sultan sheikha datuk dato datin
     tan sri tun cardinal archbishop rev reverend rabbi judge attorney prosecutor coach
     foreign interior defense defence finance economy oil energy health culture education
-    former late then vp pm fm mp
+    former late then vp pm fm mp martyr holy prophet
     """.split()  # noqa: SIM905 (a word list reads best as words)
 )
 # Titles that alone announce a person name after them ("Seyyed Abbas Araghchi"), even where the
@@ -61,9 +62,15 @@ def clean_mention(text: str) -> str | None:
     value = _POSSESSIVE.sub("", value).strip(QUOTES + " .,;:-|=")
     # Headlines that lost their apostrophes keep a lone "s": "West s humiliation".
     value = _LONE_S.sub("", value)
+    # A list NER ran on into: "Susa and" (Apadana), "Ministry of".
+    value = _TRAILING_CONNECTOR.sub("", value)
     # An unbalanced bracket left by a span cut short: "Company (IIEC" is the company.
     if value.count("(") > value.count(")"):
         value = value[: value.rindex("(")].rstrip()
+    # One that opened before the span: "Guards Corps (IRGC) Ground Force" gives "IRGC) Ground
+    # Force", the IRGC's Ground Force.
+    if ")" in value and "(" not in value:
+        value = " ".join(value.replace(")", " ").split())
     # Social media handles and hashtags name accounts, not entities ("@khamenei_ir").
     if len(value) < 2 or not _HAS_LETTER.search(value) or "@" in value or "#" in value:
         return None

@@ -7,28 +7,41 @@ gazetteer, NER's label) and tie acronyms to the names they stand for.
 
 from __future__ import annotations
 
+import re
+
 import numpy
 from spacy.attrs import LOWER
 from spacy.strings import get_string_id
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
+from articles import EntityType
 from indexer.entities.canonical import (
     NOT_ENTITY_HEADS,
+    ORG_HEADS,
+    PLACE_HEADS,
     Mention,
     classify,
     initials,
     is_acronym,
-    split_leading_place,
 )
+from indexer.entities.cues import context_cue
 from indexer.entities.forms_table import FormsTable
-from indexer.entities.gazetteer import find_place, is_demonym
-from indexer.entities.normalize import HONORIFICS, NAME_PARTICLES, clean_mention
+from indexer.entities.gazetteer import find_place, is_demonym, overrules_person
+from indexer.entities.glue import split_glued
+from indexer.entities.known import KnownNames
+from indexer.entities.normalize import HONORIFICS, NAME_PARTICLES, clean_mention, fold
 
 # The longest name an honorific can introduce, in words ("Seyyed Mohammad Hossein Tabatabaei
 # Qomi" is five); a longer run of capitalised words is a headline, not a name.
 _MAX_NAME_WORDS = 5
 # The NER label that stands for each of our types, for spans we make ourselves.
 _LABEL_OF: dict[str, str] = {"person": "PERSON", "organization": "ORG", "location": "GPE"}
+# A transliterated surname with an apostrophe inside: "Kadkhoda'ei", "Va\u2019ezi".
+_HAMZA_NAME = re.compile("^[A-Z][a-z]+['\u2019][a-z]{2,}$")
+# A product's model after its maker's name: "Airbus A320", "Boeing 737", "Sukhoi Su-35".
+_MODEL = re.compile(r"^(?:[A-Z][a-z]?-?)?\d{2,}[A-Za-z]*$")
+# Heads of regions that two names share: "Sistan and Baluchestan Province".
+_REGION_HEADS = frozenset({"province", "provinces", "region", "county", "islands"})
 # At most this many tokens between two parts of one name cut in two by NER.
 _MAX_GAP = 6
 # Entity types whose tokens can never continue a person's name after an honorific.
@@ -40,12 +53,23 @@ _HONORIFIC_IDS = numpy.array(
 )
 
 
-def find_mentions(doc: Doc, table: FormsTable) -> list[Mention]:
-    """The typed mentions of `doc`, from its entity spans repaired by the rules below."""
+def find_mentions(doc: Doc, table: FormsTable, known: KnownNames | None = None) -> list[Mention]:
+    """The typed mentions of `doc`, from its entity spans repaired by the rules below.
+
+    `known`, if given, adds the curated names NER missed.
+    """
     mentions: list[Mention] = []
     previous_org: str | None = None
-    for start, end, label in _spans(doc, table):
-        for text, piece_label in split_leading_place(doc[start:end].text, label):
+    spans = _spans(doc, table)
+    if known is not None:
+        spans = sorted([*spans, *known.spans(doc, spans)])
+    for start, end, label in spans:
+        cleaned = clean_mention(doc[start:end].text)
+        if cleaned is None:
+            continue
+        pieces = split_glued(cleaned, label, table)
+        cue = context_cue(doc, start, end, label) if len(pieces) == 1 else None
+        for text, piece_label in pieces:
             value = clean_mention(text)
             if value is None:
                 continue
@@ -54,16 +78,89 @@ def find_mentions(doc: Doc, table: FormsTable) -> list[Mention]:
                 if piece_label == "NORP" and _maybe_a_name(value, table):
                     mentions.append(Mention(value, "person", tentative=True))
                 continue
+            kind = _by_cue(value, kind, cue, table)
             acronym_of = None
             # "National Iranian Oil Company (NIOC)": the acronym stands for the name before it.
             if kind == "organization" and is_acronym(value) and _after_parenthesis(doc, start):
                 acronym_of = previous_org
-            mentions.append(Mention(value, kind, acronym_of))
+            mentions.append(Mention(value, kind, acronym_of, cue=cue))
             if kind == "organization":
                 previous_org = value
                 if (acronym := _acronym_after(doc, end)) is not None:
                     mentions.append(Mention(acronym, "organization", value))
-    return mentions
+    return _split_known_people(mentions, table)
+
+
+def _split_known_people(mentions: list[Mention], table: FormsTable) -> list[Mention]:
+    """Mentions that end with a person the article names elsewhere, cut before the person.
+
+    "Louvre Museum Jean-Luc Martinez" (then "Martinez said"), "Bolton Wanderers F.C Megson"
+    (after "Gary Megson"), "Cinema Homayun Asadian": a title between the two stayed out of
+    the span. The part before must end with a head word, or be a place or a curated name.
+    """
+    surnames: dict[str, set[str]] = {}
+    for m in mentions:
+        if m.kind == "person" and not m.tentative and fold(m.text):
+            surnames.setdefault(fold(m.text).split()[-1], set()).add(m.text)
+    out: list[Mention] = []
+    for mention in mentions:
+        words = mention.text.split()
+        last = fold(words[-1]) if words else ""
+        if len(words) < 2 or not surnames.get(last, set()) - {mention.text}:
+            out.append(mention)
+            continue
+        cut = _person_start(words, table)
+        if cut is None:
+            out.append(mention)
+            continue
+        rest, person = " ".join(words[:cut]), " ".join(words[cut:])
+        label = "ORG" if mention.kind == "person" else _LABEL_OF[mention.kind]
+        kind = classify(rest, label, table)
+        if kind is not None:
+            out.append(Mention(rest, kind))
+        out.append(Mention(person, "person"))
+    return out
+
+
+def _person_start(words: list[str], table: FormsTable) -> int | None:
+    """Where the person starts in a span that ends with a surname the article knows.
+
+    The first cut after which the words before are a name of their own (a head word last, a
+    big place, a curated name): "Louvre Museum | Jean-Luc Martinez", "Syria | Staffan de
+    Mistura", "Bolton Wanderers F.C | Megson".
+    """
+    for cut in range(1, len(words)):
+        if not words[cut][:1].isupper() or any(_is_head(w) for w in words[cut:]):
+            continue
+        rest = " ".join(words[:cut])
+        place = find_place(rest)
+        known = (place is not None and overrules_person(place)) or table.curated(rest) is not None
+        if known or _is_head(words[cut - 1]):
+            return cut
+    return None
+
+
+def _is_head(word: str) -> bool:
+    key = word.casefold().rstrip(".")
+    return key in ORG_HEADS or key in PLACE_HEADS
+
+
+def _by_cue(value: str, kind: EntityType, cue: EntityType | None, table: FormsTable) -> EntityType:
+    """The type the words around a one-word mention give it, over NER's guess.
+
+    "near Sangin" or "at Apadana" is a place, "Mr Fournier" a person, "Rosatom chief" a body,
+    whatever NER said; curated names and known places keep the type they were given.
+    """
+    if cue is None or cue == kind or " " in value or table.curated(value) is not None:
+        return kind
+    if cue == "location" and kind == "person":
+        return cue
+    place = find_place(value)
+    if cue == "person" and (place is None or not overrules_person(place)):
+        return cue
+    if cue == "organization" and kind == "person":
+        return cue
+    return kind
 
 
 def _maybe_a_name(value: str, table: FormsTable) -> bool:
@@ -93,24 +190,66 @@ def _acronym_after(doc: Doc, end: int, *, tagged: bool = False) -> str | None:
 def _spans(doc: Doc, table: FormsTable) -> list[tuple[int, int, str]]:
     """NER's spans, repaired where the text shows a boundary is wrong."""
     spans = [
-        (ent.start, ent.end, ent.label_)
+        (ent.start, _with_province(doc, ent.end, ent.label_), ent.label_)
         for ent in doc.ents
-        if not _inside_longer_name(doc, ent.end)
+        if not _inside_longer_name(doc, ent.end, ent.label_)
     ]
     spans = _join_split_names(doc, spans, table)
+    spans = _complete_known_names(doc, spans, table)
     return _apply_honorifics(spans, _honorific_names(doc))
 
 
-def _inside_longer_name(doc: Doc, end: int) -> bool:
-    """Whether a span is the start of a longer name of an event or a law NER cut short.
+def _complete_known_names(
+    doc: Doc, spans: list[tuple[int, int, str]], table: FormsTable
+) -> list[tuple[int, int, str]]:
+    """A person's name NER cut one word short, completed where the table knows the full name.
 
-    "UN Security Council" in "UN Security Council Resolution 2231" names the resolution, and
-    "NSDF" in "NSDF Futsal Championship" the tournament: neither is a facet value there.
+    "Oil Minister Bijan Namdar Zanganeh" comes out of NER as "Bijan Namdar" (and "Zanganeh"
+    as nothing or a span of its own); the learned layer knows "Bijan Namdar Zanganeh".
+    """
+    out: list[tuple[int, int, str]] = []
+    skip_until = -1
+    for start, end, label in spans:
+        if start < skip_until:
+            continue
+        if end < len(doc) and doc[end].text[:1].isupper():
+            joined = doc[start : end + 1].text
+            entry = table.lookup("person", joined) if label == "PERSON" else None
+            known = entry is not None and fold(entry.name) == fold(joined)
+            # "Abbas Ali Kadkhoda'ei", "Mahmoud Va'ezi": NER stops before a surname written
+            # with an apostrophe for the hamza; "Department of Environment Masoumeh" (then
+            # "Ebtekar") before a surname after a given name it ran an organisation into.
+            opens = label == "PERSON" or table.is_given_name(doc[end - 1].text)
+            after_given = label != "PERSON" and opens and not doc[end].ent_type_
+            if known or after_given or (opens and _HAMZA_NAME.match(doc[end].text)):
+                out.append((start, end + 1, label))
+                skip_until = end + 1
+                continue
+        out.append((start, end, label))
+    return out
+
+
+def _inside_longer_name(doc: Doc, end: int, label: str = "") -> bool:
+    """Whether a span is the start of a longer name of an event, a law or a product.
+
+    "UN Security Council" in "UN Security Council Resolution 2231" names the resolution,
+    "NSDF" in "NSDF Futsal Championship" the tournament, "Airbus" in "Airbus A320" the plane:
+    none is a facet value there.
     """
     if end >= len(doc):
         return False
     token = doc[end]
+    if label == "ORG" and _MODEL.match(token.text):
+        return True
     return token.is_title and token.lower_ in NOT_ENTITY_HEADS
+
+
+def _with_province(doc: Doc, end: int, label: str) -> int:
+    """A place's span taken on over the "province" after it: "Markazi province" is the
+    province, where a bare "Markazi" (or "Isfahan") would be the city."""
+    if label == "GPE" and end < len(doc) and doc[end].lower_ == "province":
+        return end + 1
+    return end
 
 
 def _join_split_names(
@@ -146,8 +285,39 @@ def _join_split_names(
                 if p_label == label == "ORG" and acronym and initials(joined).endswith(acronym):
                     out[-1] = (p_start, end, "ORG")
                     continue
+                # "Chaharmahal" + "and" + "Bakhtiari Province": one province of two names.
+                if [t.lower_ for t in gap] == ["and"] and _region_pair(doc, p_start, p_end, end):
+                    out[-1] = (p_start, end, "GPE")
+                    continue
+                # "Cultural Heritage" + ", Tourism and" + "Handicrafts Organization": a list
+                # of fields inside one organisation's name, which NER cuts at the commas.
+                if p_label == label == "ORG" and _field_list(doc, p_start, p_end, gap, end):
+                    out[-1] = (p_start, end, "ORG")
+                    continue
         out.append((start, end, label))
     return out
+
+
+def _region_pair(doc: Doc, p_start: int, p_end: int, end: int) -> bool:
+    """Whether "A and B Province" is one region: A is no known place of its own."""
+    return (
+        doc[end - 1].lower_ in _REGION_HEADS
+        and find_place(doc[p_start:p_end].text) is None
+        and end - p_end <= 4
+    )
+
+
+def _field_list(doc: Doc, p_start: int, p_end: int, gap: Span, end: int) -> bool:
+    """Whether two organisation spans and the words between them are one "A, B and C Head"."""
+    words = [t for t in gap if t.text not in {",", "&"}]
+    return (
+        any(t.text in {",", "and", "&"} for t in gap)
+        and all(not t.ent_type_ and (t.is_title or t.lower_ == "and") for t in words)
+        and not is_acronym(doc[p_start:p_end].text)
+        # The first part is a fragment: a whole name of its own would end with its head.
+        and doc[p_end - 1].lower_.rstrip(".") not in ORG_HEADS
+        and doc[end - 1].lower_.rstrip(".") in ORG_HEADS
+    )
 
 
 def _joins(token: Token) -> bool:

@@ -66,3 +66,19 @@ def test_learning_writes_the_learned_table_and_prints_no_records(fake_pipeline, 
 
 def test_the_component_can_be_given_a_table_directly():
     assert EntityFinder(FormsTable()).table.lookup("person", "x") is None
+
+
+def test_learning_again_from_unchanged_articles_costs_no_ner(fake_pipeline, tmp_path, monkeypatch):
+    built = []
+    monkeypatch.setattr(entities_cli, "build_nlp", lambda *a, **k: built.append(1) or FakeNLP())
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "x1", "title": "T", "body": "B"}) + "\n")
+    learned = tmp_path / "learned.jsonl"
+    learn = ["entities", "--learn", "--forms-table", str(learned), str(source)]
+    assert CliRunner().invoke(main, learn).exit_code == 0
+    again = CliRunner().invoke(main, learn)
+    assert "from 1 articles (0 new)" in again.output
+    assert built == [1]
+    source.write_text(json.dumps({"id": "x1", "title": "T", "body": "B, changed"}) + "\n")
+    assert CliRunner().invoke(main, learn).exit_code == 0
+    assert built == [1, 1]

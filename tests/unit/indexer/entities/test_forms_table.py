@@ -5,6 +5,7 @@ import json
 import pytest
 
 from indexer.entities.forms_table import (
+    VOTE_PREFIX,
     FormsTable,
     FormsTableError,
     KnownEntity,
@@ -100,3 +101,21 @@ def test_a_learned_file_written_before_the_rename_still_reads(tmp_path):
     learned.write_text(json.dumps(record) + "\n")
     table = load_forms_table(curated_dir=None, learned=learned)
     assert table.lookup("person", "Rouhani").name == "Hassan Rouhani"
+
+
+def test_votes_and_given_names_are_read_back_from_the_learned_file(tmp_path):
+    learned = tmp_path / "learned.jsonl"
+    write_entries(
+        learned,
+        [
+            KnownEntity("learned:p", "person", "Ebrahim Raisi", ("Raisi",), "learned"),
+            KnownEntity(f"{VOTE_PREFIX}rosatom", "organization", "Rosatom", (), "learned"),
+        ],
+        given_names=["Abbas", "Mohammad"],
+    )
+    table = load_forms_table(curated_dir=tmp_path, learned=learned)
+    assert table.learned_type("Rosatom") == "organization"
+    assert table.learned_type("Raisi") == "person"
+    assert table.lookup("organization", "Rosatom") is None
+    assert table.is_given_name("abbas") and not table.is_given_name("Raisi")
+    assert [e.name for e in table.entries if not e.id.startswith(VOTE_PREFIX)] == ["Ebrahim Raisi"]

@@ -47,3 +47,22 @@ def test_demonyms_of_countries_are_recognised(word):
 @pytest.mark.parametrize("word", ["Francis", "Mohamed", "Bush", "Iran", "Azerbaijan"])
 def test_names_are_not_demonyms(word):
     assert not is_demonym(word)
+
+
+def test_a_country_turned_around_as_republic_is_the_country():
+    assert find_place("Azerbaijan Republic").name == "Azerbaijan"
+    assert find_place("Czech Republic").name != "Czech"
+
+
+def test_a_demonym_of_a_country_ending_in_e_is_one():
+    assert is_demonym("Ukrainian")
+    assert not is_demonym("Francis")
+
+
+def test_a_demonym_that_opens_a_longer_country_name_is_one():
+    assert is_demonym("Afghani")
+    assert not is_demonym("Afghan Khan")
+
+
+def test_irregular_demonyms_are_demonyms():
+    assert is_demonym("British") and is_demonym("Saudis") and is_demonym("Dutch")

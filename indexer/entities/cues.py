@@ -1,0 +1,66 @@
+"""The words around a mention that show its type whatever NER said: "in Yazd", "Mr Fournier".
+
+A cue is local evidence, read at the mention, and more reliable than NER's label on the same
+name: a preposition of place before a bare name ("in Sangin", "at Fordow"), a place noun after
+it ("Fordow facility", "Madeira island"), a title before it ("Mr Fournier", "President Trump"),
+a body's role noun after it ("Rosatom chief", "Tasnim reported"). One article's cue is one
+vote; the learned layer types a name as most articles' cues do (`indexer.entities.learn`).
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from articles import EntityType
+from indexer.entities.canonical import ORG_HEADS
+from indexer.entities.normalize import TITLES
+
+# Before a bare place name. Not "from" or "to", which come before people as often.
+_PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "outside", "across", "throughout", "inside"})
+# After a place name used as a modifier.
+_PLACE_NOUNS = frozenset(
+    """
+    province city county district region village town island islands site facility plant
+    port airport desert mountains river area border borders capital governorate neighborhood
+    neighbourhood suburb municipality field fields
+    """.split()  # noqa: SIM905 (a word list reads best as words)
+)
+# After a body's name: its people and what it does as a body.
+_BODY_NOUNS = frozenset(
+    """
+    spokesman spokeswoman spokesperson chief chairman chairwoman officials headquarters
+    reported board members ceo newspaper daily magazine website channel
+    """.split()  # noqa: SIM905 (a word list reads best as words)
+)
+# Titles that come before people only (not "Ministry", "Imam Square", "Director General").
+_PERSON_TITLES = frozenset(
+    """
+    mr mrs ms dr president ambassador senator governor mayor minister spokesman prime sir
+    ayatollah sheikh general gen colonel col captain prof professor judge premier chancellor
+    """.split()  # noqa: SIM905 (a word list reads best as words)
+) & (TITLES | {"ambassador", "sir"})
+
+
+def context_cue(doc: Doc, start: int, end: int, label: str = "") -> EntityType | None:
+    """The type the words right around `doc[start:end]` give it, if they give one.
+
+    A preposition of place tells a place from a person, not from a body or a work ("in OPEC",
+    "in Wikipedia", "in Parliament"): it counts only where NER did not say organisation, and
+    never before a head word.
+    """
+    before = doc[start - 1].lower_.rstrip(".") if start > 0 else ""
+    after = doc[end].lower_ if end < len(doc) else ""
+    if after in ("'s", "\u2019s", "'"):
+        # "in Trump's administration": the possessive's head is what the preposition governs.
+        return None
+    token = doc[start]
+    bare = end - start == 1 and token.is_title and label != "ORG"
+    if bare and before in _PLACE_PREPOSITIONS and token.lower_ not in ORG_HEADS:
+        return "location"
+    if after in _PLACE_NOUNS:
+        return "location"
+    if before in _PERSON_TITLES and doc[start - 1].is_title:
+        return "person"
+    if after in _BODY_NOUNS:
+        return "organization"
+    return None
