@@ -6,4 +6,10 @@ from indexer.index.lifecycle import delete_all
 # refuses wildcard deletes).
 delete_indices = delete_all
 
-__all__ = ["delete_indices"]
+
+def engine_urls(es_url: str) -> list[str]:
+    """The URLs of ES_URL: one, or every node of a cluster, comma-separated."""
+    return [url.strip() for url in es_url.split(",") if url.strip()]
+
+
+__all__ = ["delete_indices", "engine_urls"]

@@ -187,6 +187,21 @@ def names_current(client: Elasticsearch, alias: str) -> bool:
     return metas == [articles_fingerprint(client, alias)]
 
 
+def follow_renamed_articles(client: Elasticsearch, names_index: str, old: str, new: str) -> bool:
+    """Record in `names_index` that the articles it was synced with now live in index `new`.
+
+    A restore brings the articles back under a new index name, unchanged; their names index,
+    restored beside them, then stays current without a sync. Only a names index synced with
+    exactly `old` is changed; whether it was is returned.
+    """
+    mapping = client.indices.get_mapping(index=names_index)[names_index]["mappings"]
+    synced = dict((mapping.get("_meta") or {}).get("articles") or {})
+    if synced.get("indices") != [old]:
+        return False
+    client.indices.put_mapping(index=names_index, meta={"articles": {**synced, "indices": [new]}})
+    return True
+
+
 def update_names(
     client: Elasticsearch, alias: str, report: LoadReport, *, backoff: Backoff = DEFAULT_BACKOFF
 ) -> None:

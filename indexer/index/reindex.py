@@ -18,6 +18,7 @@ from indexer.index.lifecycle import (
     current_index,
     previous_index,
     swap_alias,
+    wait_for_every_copy,
 )
 from indexer.index.names import update_names
 from indexer.load.bulk import DEFAULT_CHUNK_BYTES, BulkItem, bulk_load
@@ -94,6 +95,7 @@ def reindex(
         # Back to the default refresh interval, and everything visible before anyone reads it.
         client.indices.put_settings(index=new, settings={"index": {"refresh_interval": None}})
         client.indices.refresh(index=new)
+        wait_for_every_copy(client, new)
         written = int(client.count(index=new)["count"])
         now = int(client.count(index=old)["count"])
         if written != expected or now != expected:
