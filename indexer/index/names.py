@@ -30,6 +30,7 @@ from articles import (
     names_alias,
     names_index_body,
 )
+from indexer.index.lifecycle import ReindexError
 from indexer.load.bulk import BulkItem, bulk_load
 from indexer.load.report import Failure, LoadReport
 from indexer.load.retry import DEFAULT_BACKOFF, Backoff, EngineUnavailableError, with_retries
@@ -217,6 +218,23 @@ def update_names(
     else:
         report.names = synced.changed
         report.names_seconds = synced.seconds
+
+
+def sync_after_swap(client: Elasticsearch, alias: str, new: str) -> int | None:
+    """Sync the names index once `alias` has moved to index `new`; the names written, if any.
+
+    Raises ReindexError when the names could not be synced: the alias stays where it is, and
+    the next `load` syncs them.
+    """
+    names = LoadReport()
+    update_names(client, alias, names)
+    if not names.ok:
+        problem = names.aborted or names.failures[0]
+        raise ReindexError(
+            f"{alias} now points at {new}, but its suggestions were not synced ({problem}); "
+            "run `load` on any input to sync them"
+        )
+    return names.names
 
 
 def _composite(

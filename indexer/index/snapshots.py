@@ -22,9 +22,8 @@ from typing import Any
 from elasticsearch import Elasticsearch, NotFoundError
 
 from articles import concrete_index_name, data_aliases, names_alias
-from indexer.index.lifecycle import ReindexError, current_index, wait_for_every_copy
-from indexer.index.names import follow_renamed_articles, update_names
-from indexer.load.report import LoadReport
+from indexer.index.lifecycle import current_index, wait_for_every_copy
+from indexer.index.names import follow_renamed_articles, sync_after_swap
 
 DEFAULT_REPOSITORY = "news-search"
 # Relative: the engine resolves it under the first `path.repo` folder of every node.
@@ -192,16 +191,9 @@ def restore_snapshot(
         raise
     # As after a rollback: the names index is checked against the articles behind the alias
     # (it is synced only if it was not current when the snapshot was taken, or is missing).
-    names = LoadReport()
-    update_names(client, alias, names)
-    if not names.ok:
-        problem = names.aborted or names.failures[0]
-        raise ReindexError(
-            f"{alias} now points at {restored[alias]}, but its suggestions were not synced "
-            f"({problem}); run `load` on any input to sync them"
-        )
+    synced = sync_after_swap(client, alias, restored[alias])
     docs = int(client.count(index=alias)["count"])
-    return Restored(snapshot.name, swaps, docs, time.perf_counter() - started, names.names)
+    return Restored(snapshot.name, swaps, docs, time.perf_counter() - started, synced)
 
 
 def choose_snapshot(snapshots: list[Snapshot], alias: str, name: str | None) -> Snapshot:

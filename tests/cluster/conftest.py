@@ -16,20 +16,12 @@ import signal
 import threading
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
-from elasticsearch import Elasticsearch, helpers
 
 from articles import concrete_index_name, index_body
 from engine import ClusterConfig, EngineError, NodeConfig, start_cluster, stop_cluster
-from indexer.documents import to_action
-from indexer.entities.found import Entities
-from indexer.formats.inputs import read_inputs
-from indexer.formats.records import ParsedArticle
-from indexer.index.names import sync_names
-from indexer.load.fingerprint import provenance_of
+from engine.process import node_pid
 from tests.cluster.disruption import LocalCluster
 from tests.support import delete_indices
 
@@ -39,9 +31,6 @@ HTTP_OFFSET = 10
 TRANSPORT_OFFSET = 110
 # Every test here together must end well within this; past it the watchdog kills the nodes.
 BUDGET_SECONDS = 20 * 60
-REPO = Path(__file__).resolve().parents[2]
-CORPUS_FILE = REPO.parent / "shared" / "corpus" / "news-0001.jsonl"
-NEWS_ARTICLES = 600
 
 
 def _required() -> bool:
@@ -71,15 +60,17 @@ def _wipe(config: ClusterConfig) -> None:
 
 
 def _kill_all(config: ClusterConfig) -> None:
-    """SIGCONT then SIGKILL every node with a pid file: the watchdog's last resort."""
+    """SIGCONT then SIGKILL every node still running: the watchdog's last resort."""
     for node in config.node_configs(bootstrap=False):
-        with contextlib.suppress(OSError, ValueError):
-            pid = int(node.pid_file.read_text())
-            os.killpg(pid, signal.SIGCONT)
-            os.killpg(pid, signal.SIGKILL)
+        pid = node_pid(node.pid_file)  # never a pid the system has since given to another
+        if pid is not None:
+            with contextlib.suppress(OSError):
+                os.killpg(pid, signal.SIGCONT)
+                os.killpg(pid, signal.SIGKILL)
 
 
-@pytest.fixture(scope="session")
+# Package scope: stopped as soon as this folder's tests are done, not at the end of the run.
+@pytest.fixture(scope="package")
 def cluster() -> Iterator[LocalCluster]:
     """A fresh local cluster of three nodes; stopped (paused nodes too) whatever happens."""
     config = cluster_config()
@@ -121,41 +112,3 @@ def cluster_alias(cluster: LocalCluster) -> Iterator[Callable[[], str]]:
     for alias in created:
         with contextlib.suppress(Exception):
             delete_indices(cluster.client, alias)
-
-
-def news_source() -> Path:
-    """Real news articles as JSON Lines: the shared corpus, else articles of our own."""
-    if CORPUS_FILE.exists():
-        return CORPUS_FILE
-    body = "Officials in Yerevan and Baku met United Nations envoys on Monday. " * 30
-    path = Path(os.environ.get("TMPDIR", "/tmp")) / f"cluster-news-{uuid.uuid4().hex}.jsonl"
-    path.write_text(
-        "".join(
-            f'{{"id": "n{n}", "title": "Talks in Yerevan, day {n}", "body": "{body}"}}\n'
-            for n in range(NEWS_ARTICLES)
-        ),
-        encoding="utf-8",
-    )
-    return path
-
-
-def load_news(es: Elasticsearch, alias: str, limit: int = NEWS_ARTICLES) -> list[str]:
-    """Store the first `limit` news articles as the indexer writes them (no NER) with their
-    names index; return their ids."""
-    stamp = datetime.now(UTC).isoformat()
-    articles = (r for r in read_inputs([news_source()]) if isinstance(r, ParsedArticle))
-
-    ids: list[str] = []
-
-    def actions() -> Iterator[dict[str, object]]:
-        for n, record in enumerate(articles):
-            if n >= limit:
-                return
-            provenance = provenance_of(record.article, origin=str(record.origin), ingested_at=stamp)
-            ids.append(provenance.doc_id)
-            yield to_action(record.article, Entities(), provenance, index=alias)
-
-    ok, errors = helpers.bulk(es, actions(), refresh=True, raise_on_error=False)
-    assert (ok, errors) == (len(ids), [])
-    sync_names(es, alias)
-    return list(dict.fromkeys(ids))  # a record repeating an id overwrote the first

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from elasticsearch import Elasticsearch
 
 from engine import ClusterConfig, NodeConfig, start, stop_cluster
-from engine.lifecycle import stop
+from engine.process import node_pid
 
 # A node that does not exit or answer within these is a failed test, never a hung one.
 GONE_SECONDS = 30.0
@@ -63,6 +63,17 @@ class LocalCluster:
         rows = self.client.cat.shards(index=index, format="json", h="prirep,state,node")
         return sorted({r["node"] for r in rows if r["prirep"] == "p" and r["state"] == "STARTED"})
 
+    def wait_for_new_master(self, old: str, timeout: float = GONE_SECONDS) -> str:
+        """Wait until a node other than `old` is the elected master; its name."""
+        elected: list[str] = []
+
+        def moved() -> bool:
+            elected[:] = [self.master()]
+            return elected[0] not in (old, "-")
+
+        wait_until(moved, timeout, f"no master other than {old} was elected")
+        return elected[0]
+
     def kill(self, name: str) -> None:
         """SIGKILL a node's whole process group, as a crash or the OOM killer would."""
         node = self.node(name)
@@ -70,7 +81,7 @@ class LocalCluster:
         os.killpg(pid, signal.SIGKILL)
         with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, 0)  # reap it if this process launched it
-        _wait(lambda: not _port_open(node.port), GONE_SECONDS, f"{name} still answers")
+        wait_until(lambda: not _port_open(node.port), GONE_SECONDS, f"{name} still answers")
 
     def pause(self, name: str) -> None:
         """SIGSTOP a node: it holds its connections open and answers nothing, like a long GC."""
@@ -96,10 +107,12 @@ class LocalCluster:
             raise AssertionError(f"the cluster is not green in {timeout:.0f}s: {dict(health)}")
 
     def resume_all(self) -> None:
-        """SIGCONT every node (a paused node must be resumed before it can be stopped)."""
+        """SIGCONT every running node (a paused node must be resumed before it can be stopped)."""
         for node in self.config.node_configs(bootstrap=False):
-            with contextlib.suppress(OSError, ValueError):
-                os.killpg(_pid(node), signal.SIGCONT)
+            pid = node_pid(node.pid_file)
+            if pid is not None:
+                with contextlib.suppress(OSError):
+                    os.killpg(pid, signal.SIGCONT)
 
     def stop(self) -> None:
         """Stop every node, paused ones included, and close the client."""
@@ -109,13 +122,13 @@ class LocalCluster:
         finally:
             self.client.close()
 
-    def stop_node(self, name: str) -> None:
-        """Stop one node gracefully."""
-        stop(self.node(name), timeout=30)
-
 
 def _pid(node: NodeConfig) -> int:
-    return int(node.pid_file.read_text())
+    """The running node's pid (its process group's too)."""
+    pid = node_pid(node.pid_file)
+    if pid is None:
+        raise AssertionError(f"node {node.name} is not running")
+    return pid
 
 
 def _port_open(port: int) -> bool:
@@ -124,9 +137,18 @@ def _port_open(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
-def _wait(ready: Callable[[], bool], timeout: float, failure: str) -> None:
+def wait_until(ready: Callable[[], bool], timeout: float, failure: str) -> None:
+    """Poll `ready` until it holds; an AssertionError saying `failure` after `timeout` s.
+
+    An error while asking counts as not ready yet (the cluster is between states).
+    """
     deadline = time.monotonic() + timeout
-    while not ready():
+    while True:
+        try:
+            if ready():
+                return
+        except Exception:
+            pass
         if time.monotonic() >= deadline:
             raise AssertionError(failure)
         time.sleep(0.2)

@@ -8,23 +8,20 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
 import pytest
-from elasticsearch import Elasticsearch
 
-from tests.cluster.conftest import REPO, news_source
 from tests.cluster.disruption import LocalCluster
-from tests.cluster.test_node_loss import assert_every_document
-from tests.support import delete_indices
+from tests.cluster.news import REPO, assert_every_document, news_source
+from tests.support import delete_indices, wait_for_documents
 
 pytestmark = [pytest.mark.es, pytest.mark.slow, pytest.mark.cluster]
 
-ARTICLES = 400
+ARTICLES = 300
 # The node dies once this many articles are stored: well into the load, well before its end.
-KILL_AFTER = 100
+KILL_AFTER = 80
 
 
 def write_input(path: Path) -> list[str]:
@@ -83,23 +80,3 @@ def test_a_load_that_loses_a_node_stores_every_article_once(
         assert_every_document(cluster, alias, ids)
     finally:
         delete_indices(es, alias)
-
-
-def wait_for_documents(
-    es: Elasticsearch, alias: str, *, at_least: int, process: subprocess.Popen[str]
-) -> None:
-    """Wait until `at_least` articles are searchable behind `alias`, or fail."""
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            output, _ = process.communicate()
-            raise AssertionError(f"the load ended before a node was killed:\n{output}")
-        try:
-            if es.indices.exists_alias(name=alias):
-                es.indices.refresh(index=alias)
-                if es.count(index=alias)["count"] >= at_least:
-                    return
-        except Exception:
-            pass  # the index is being created
-        time.sleep(0.2)
-    raise AssertionError(f"fewer than {at_least} articles arrived in time")

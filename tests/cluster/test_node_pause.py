@@ -13,9 +13,8 @@ from collections.abc import Callable
 import pytest
 
 from search.config import Settings
-from tests.cluster.conftest import load_news
-from tests.cluster.disruption import LocalCluster, SearchLoop, Summary, searching
-from tests.cluster.test_node_loss import QUERIES, app_search, expected_totals, wait_for_answers
+from tests.cluster.disruption import LocalCluster, Summary, searching
+from tests.cluster.news import news_under_search, wait_for_answers
 
 pytestmark = [pytest.mark.es, pytest.mark.slow, pytest.mark.cluster]
 
@@ -32,19 +31,14 @@ DOCUMENTED_ERRORS = {503, 504}
 def test_a_paused_node_delays_answers_within_the_bound_and_then_all_is_well(
     cluster: LocalCluster, cluster_alias: Callable[[], str]
 ) -> None:
-    alias = cluster_alias()
-    load_news(cluster.client, alias)
-    cluster.wait_green()
-    index = next(iter(cluster.client.indices.get_alias(name=alias)))
-    search = app_search(cluster, alias, TIMEOUT)
-    expected = expected_totals(search)
-    loop = SearchLoop(search, QUERIES)
+    news = news_under_search(cluster, cluster_alias(), TIMEOUT)
+    loop, expected = news.loop, news.expected
 
     with searching([loop]):
         wait_for_answers(loop, time.monotonic(), 5)
         # The node with the primary: searches reach it both as the node the client asks and
         # as the holder of a shard copy the coordinating node asks.
-        victim = cluster.primaries(index)[0]
+        victim = cluster.primaries(news.index)[0]
         paused = time.monotonic()
         cluster.pause(victim)
         try:

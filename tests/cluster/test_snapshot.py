@@ -14,9 +14,8 @@ from flask.testing import FlaskClient
 from indexer.cli import main
 from search import create_app
 from search.config import Settings
-from tests.cluster.conftest import load_news
 from tests.cluster.disruption import LocalCluster
-from tests.cluster.test_node_loss import QUERIES, assert_every_document
+from tests.cluster.news import QUERIES, assert_every_document, load_news
 from tests.support import delete_indices
 
 pytestmark = [pytest.mark.es, pytest.mark.cluster]
