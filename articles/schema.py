@@ -26,8 +26,9 @@ from articles.suggest import MAX_INPUT_LENGTH
 INDEX_ALIAS = "articles"
 
 # How the indices spread over a cluster (README "Running on a cluster" has the measurements).
-# One primary shard: on the 44k corpus it searched faster than two or three, on one node and
-# on three, and loaded as fast.
+# One primary shard: on the 44k corpus it searched fastest, on one node (p50 1.35 x faster
+# than three shards) and on three (2.2-2.4 x); more shards loaded faster in some runs only, and
+# loads are bound by entity extraction anyway (bench/cluster_shards.py).
 ARTICLE_SHARDS = 1
 # One replica whenever a second data node exists, none on a single node (which stays green):
 # every shard then survives the loss of any one node, the most a three-node cluster survives
