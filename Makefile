@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 CORPUS ?=
 export INDEX_ALIAS ?= articles
 
-.PHONY: help setup chromium engine engine-stop engine-status learn index run serve dev test unit lint fmt bench-load bench-search bench-ingest bench-relevance clean
+.PHONY: help setup chromium engine engine-stop engine-status cluster cluster-stop cluster-status learn index run serve dev test unit lint fmt bench-load bench-search bench-ingest bench-relevance bench-cluster-faults bench-cluster-shards clean
 
 help:
 	@echo "make run      set up, start the engine, index seeds/ (+ CORPUS), serve on http://$(HOST):$(PORT)"
@@ -17,10 +17,13 @@ help:
 	@echo "make lint     ruff, mypy --strict and the import contracts"
 	@echo "make learn    refresh the learned entity forms (type votes...) from seeds/ (+ CORPUS)"
 	@echo "make engine | engine-stop | engine-status   manage the local Elasticsearch node"
+	@echo "make cluster | cluster-stop | cluster-status   the same for a local cluster (NODES=3, ports from ES_PORT)"
 	@echo "make bench-load   load both shared corpora and report docs/s"
 	@echo "make bench-ingest docs/s of the full pipeline, NER alone and bulk alone (LIMIT=N for a subset)"
 	@echo "make bench-search suggest/search latency p50/p95/p99 against the engine alone"
 	@echo "make bench-relevance nDCG@10/P@5/R@10 of /api/search vs plain multi_match (SPLIT=test|dev|all)"
+	@echo "make bench-cluster-faults  searches lost per client setting while cluster nodes die or hang"
+	@echo "make bench-cluster-shards  load docs/s and search latency for 1-3 shards (on ES_URL)"
 
 # The virtualenv is rebuilt only when the pinned requirements change.
 $(VENV)/.installed: requirements.txt requirements-dev.txt requirements-model.txt
@@ -46,6 +49,18 @@ engine-status:
 # it. Articles it has learned from, unchanged, cost no NER: a re-run takes seconds.
 learn: setup
 	$(PY) -m indexer entities --learn seeds/ $(CORPUS)
+
+# A local cluster: NODES nodes on ES_PORT, ES_PORT+1, ... (transport ports 100 above).
+# `ES_URL=$$(make -s cluster)` hands every node's URL to the app and the indexer.
+NODES ?= 3
+cluster: setup
+	$(PY) -m engine start --nodes $(NODES)
+
+cluster-stop:
+	$(PY) -m engine stop --nodes $(NODES)
+
+cluster-status:
+	$(PY) -m engine status --nodes $(NODES)
 
 # An index built by an older version of the schema is rebuilt first (no downtime).
 index: engine learn
@@ -100,6 +115,14 @@ bench-search: engine
 SPLIT ?= test
 bench-relevance: engine
 	$(PY) bench/relevance.py --split $(SPLIT)
+
+# Client settings under node loss, on the local cluster (kills and restarts its nodes).
+bench-cluster-faults: cluster
+	$(PY) bench/cluster_faults.py --nodes $(NODES)
+
+# Shard counts compared on whatever ES_URL points at (one node, or a cluster's nodes).
+bench-cluster-shards: setup
+	$(PY) bench/cluster_shards.py --label $(or $(LABEL),$(NODES)-nodes)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

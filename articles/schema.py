@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -23,6 +24,22 @@ from articles.suggest import MAX_INPUT_LENGTH
 # Every read and write goes through this alias. It points at one versioned concrete index
 # (`articles-20261128t052600`), so a reindex can build a new one and swap the alias atomically.
 INDEX_ALIAS = "articles"
+
+# How the indices spread over a cluster (README "Running on a cluster" has the measurements).
+# One primary shard: on the 44k corpus it searched fastest, on one node (p50 1.35 x faster
+# than three shards) and on three (2.2-2.4 x); more shards loaded faster in some runs only, and
+# loads are bound by entity extraction anyway (bench/cluster_shards.py).
+ARTICLE_SHARDS = 1
+# One replica whenever a second data node exists, none on a single node (which stays green):
+# every shard then survives the loss of any one node, the most a three-node cluster survives
+# anyway (it needs two of its three masters), at twice the writes. `0-all` would add a copy per
+# node, more writes and disk for no more safety at three nodes.
+# https://www.elastic.co/docs/reference/elasticsearch/index-settings/index-modules#dynamic-index-settings
+AUTO_EXPAND_REPLICAS = "0-1"
+CLUSTER_SETTINGS: dict[str, Any] = {
+    "number_of_shards": ARTICLE_SHARDS,
+    "auto_expand_replicas": AUTO_EXPAND_REPLICAS,
+}
 
 # Facets the API and the UI expose, in display order, mapped to the keyword field behind each.
 FACETS: dict[str, str] = {
@@ -128,7 +145,7 @@ class ArticleDoc(Document):
 
     class Index:
         name = INDEX_ALIAS
-        settings: ClassVar[dict[str, int]] = {"number_of_shards": 1, "number_of_replicas": 0}
+        settings: ClassVar[dict[str, Any]] = CLUSTER_SETTINGS
 
     class Meta:
         # A field the mapping does not know is an indexer bug: fail the document loudly.
@@ -172,11 +189,11 @@ def concrete_index_name(alias: str = INDEX_ALIAS, *, now: datetime | None = None
     return f"{alias}-{stamp}"
 
 
-def index_body(*, replicas: int = 0) -> dict[str, Any]:
-    """Settings and mappings for a new concrete index (without aliases)."""
-    body = ArticleDoc._index.to_dict()
-    body.setdefault("settings", {})["number_of_replicas"] = replicas
-    return body
+def index_body() -> dict[str, Any]:
+    """Settings and mappings for a new concrete index (without aliases); the caller's to change."""
+    # A deep copy: to_dict() hands out the class's own settings dict, so a caller's change
+    # (reindex turns refreshes off) would otherwise reach every index created after it.
+    return copy.deepcopy(ArticleDoc._index.to_dict())
 
 
 def names_alias(alias: str = INDEX_ALIAS) -> str:
@@ -187,9 +204,19 @@ def names_alias(alias: str = INDEX_ALIAS) -> str:
     return f"{alias}.names"
 
 
+def data_aliases(alias: str = INDEX_ALIAS) -> tuple[str, ...]:
+    """Every alias whose indices hold the product's data for `alias`, the articles' first.
+
+    The one list of what a snapshot keeps (indexer/index/snapshots.py) and what deleting an
+    alias's indices removes: a new index of the product (alerts, say) joins it here.
+    """
+    return (alias, names_alias(alias))
+
+
 def names_index_body() -> dict[str, Any]:
     """Settings and mappings for a new names index (without aliases)."""
     index = Index(names_alias())
-    index.settings(number_of_shards=1, number_of_replicas=0)
+    # Small (one document per name) and read by every suggestion: one shard, replicated alike.
+    index.settings(number_of_shards=1, auto_expand_replicas=AUTO_EXPAND_REPLICAS)
     index.document(NameDoc)
     return index.to_dict()

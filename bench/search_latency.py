@@ -97,6 +97,19 @@ PREFIXES = [
 SERVICE_PORT_WAIT_S = 30.0
 
 
+def bench_source(stored: dict[str, Any]) -> dict[str, Any]:
+    """A stored benchmark article as the current mapping wants it: mentions, suggestion inputs."""
+    doc = dict(stored)
+    entities = {kind: list(doc.get(kind) or []) for kind in ENTITY_TYPES}
+    for kind, names in entities.items():
+        # Loaded before mentions existed: a name is its own mention, as the indexer
+        # writes it until names are canonicalised.
+        doc.setdefault(f"{kind}_mentions", names)
+    published = date.fromisoformat(doc["published"][:10]) if doc.get("published") else None
+    doc["suggest"] = suggest_entries(doc.get("title") or "", published)
+    return doc
+
+
 def build_alias(client: Elasticsearch, source: str, alias: str) -> None:
     """Copy `source` into a new index behind `alias` with the current mapping and inputs."""
     index = concrete_index_name(alias)
@@ -104,15 +117,7 @@ def build_alias(client: Elasticsearch, source: str, alias: str) -> None:
 
     def actions() -> Iterator[dict[str, Any]]:
         for hit in helpers.scan(client, index=source, size=1000, preserve_order=False):
-            doc = dict(hit["_source"])
-            entities = {kind: list(doc.get(kind) or []) for kind in ENTITY_TYPES}
-            for kind, names in entities.items():
-                # Loaded before mentions existed: a name is its own mention, as the indexer
-                # writes it until names are canonicalised.
-                doc.setdefault(f"{kind}_mentions", names)
-            published = date.fromisoformat(doc["published"][:10]) if doc.get("published") else None
-            doc["suggest"] = suggest_entries(doc.get("title") or "", published)
-            yield {"_index": index, "_id": hit["_id"], "_source": doc}
+            yield {"_index": index, "_id": hit["_id"], "_source": bench_source(hit["_source"])}
 
     started = time.perf_counter()
     ok, errors = helpers.bulk(client, actions(), chunk_size=500, raise_on_error=False)

@@ -19,3 +19,6 @@ RUN mvn -q -B -Dnews.build.dir=/build/out package \
 FROM docker.elastic.co/elasticsearch/elasticsearch:${ES_VERSION}
 COPY --from=plugin /build/news-analysis.zip /tmp/news-analysis.zip
 RUN bin/elasticsearch-plugin install --batch file:///tmp/news-analysis.zip
+# The snapshot folder (path.repo in the compose files), made here so that a new volume mounted
+# on it starts out owned by the elasticsearch user, as Docker copies the image's ownership.
+RUN mkdir -p /usr/share/elasticsearch/snapshots

@@ -1,4 +1,4 @@
-"""One node's configuration: its identity (name, ports, folder), heap, and the shared cache."""
+"""One node's configuration: its identity (name, ports, folder), heap, cluster, and the cache."""
 
 from __future__ import annotations
 
@@ -44,12 +44,29 @@ def _check_port(port: int, what: str) -> None:
 
 
 @dataclass(frozen=True)
+class Membership:
+    """How a node of a multi-node cluster finds the others (engine/cluster.py builds it)."""
+
+    # The Elasticsearch cluster.name: a node never joins a cluster of another name.
+    cluster_name: str
+    # The transport addresses (127.0.0.1:port) of every node, this one included.
+    seed_hosts: tuple[str, ...]
+    # The node names that may elect the first master; empty once the cluster has formed, as the
+    # docs require (a restarted or new node must never bootstrap a cluster of its own).
+    # https://www.elastic.co/docs/reference/elasticsearch/configuration-reference/discovery-cluster-formation-settings
+    initial_masters: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class NodeConfig:
     """Where and how one local node runs.
 
     The node's identity is its name (also its folder under root), its HTTP port and its
     transport port; by default the name follows the HTTP port and Elasticsearch picks the
     transport port. The distribution under root is shared by every node of the version.
+    Without `cluster` the node is a cluster of its own (single-node discovery); with it, one
+    node of several. `repo_dir` is the snapshot repository folder (`path.repo`): the node's own
+    by default, one shared folder for every node of a cluster.
     """
 
     version: str = ES_VERSION
@@ -58,6 +75,8 @@ class NodeConfig:
     root: Path = field(default=DEFAULT_ROOT)
     name: str = ""
     transport_port: int | None = None
+    cluster: Membership | None = None
+    repo_dir: Path | None = None
 
     def __post_init__(self) -> None:
         if not _VERSION_RE.fullmatch(self.version):
@@ -117,6 +136,11 @@ class NodeConfig:
     def pid_file(self) -> Path:
         """Pid of the launched process, written by start() and read by stop()."""
         return self.node_dir / "node.pid"
+
+    @property
+    def snapshot_dir(self) -> Path:
+        """The node's `path.repo`: where filesystem snapshot repositories may live."""
+        return self.repo_dir if self.repo_dir is not None else self.node_dir / "snapshots"
 
     @property
     def console_log(self) -> Path:

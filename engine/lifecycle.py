@@ -53,13 +53,26 @@ class NodeStatus:
 def start(cfg: NodeConfig, timeout: float = 180) -> str:
     """Start the node, or reuse one already answering on the port; return its URL once healthy."""
     began = time.monotonic()
+    pid = start_nowait(cfg)
+    wait_healthy(cfg, pid, began + timeout)
+    if pid is not None:
+        note(f"ready in {time.monotonic() - began:.1f}s at {cfg.url}")
+    return cfg.url
+
+
+def start_nowait(cfg: NodeConfig) -> int | None:
+    """Launch the node without waiting for it: its pid, or None when a running node is reused.
+
+    The nodes of a new cluster are all launched first and waited on after: none of them is
+    healthy before enough of them run to elect a master.
+    """
     version = probe.probe_version(cfg.url)
     if version is not None:
+        _check_identity(cfg)
         if probe.has_plugin(cfg.url):
             mismatch = "" if version == cfg.version else f" (wanted {cfg.version})"
             note(f"reusing Elasticsearch {version} already running at {cfg.url}{mismatch}")
-            _wait_healthy(cfg, None, began + timeout)
-            return cfg.url
+            return None
         # The index mapping needs the plugin's filters: a node without it cannot hold articles.
         if process.node_pid(cfg.pid_file) is None:
             raise EngineError(
@@ -81,9 +94,21 @@ def start(cfg: NodeConfig, timeout: float = 180) -> str:
             )
         else:
             pid = _launch(cfg)
-    _wait_healthy(cfg, pid, began + timeout)
-    note(f"ready in {time.monotonic() - began:.1f}s at {cfg.url}")
-    return cfg.url
+    return pid
+
+
+def _check_identity(cfg: NodeConfig) -> None:
+    """A node of a cluster is reused only if it is that node: same node name, same cluster."""
+    if cfg.cluster is None:
+        return
+    wanted = (cfg.cluster.cluster_name, cfg.name)
+    found = probe.node_identity(cfg.url)
+    if found != wanted:
+        what = f"node {found[1]!r} of cluster {found[0]!r}" if found else "another node"
+        raise EngineError(
+            f"{cfg.url} is taken by {what}, not node {cfg.name!r} of cluster "
+            f"{wanted[0]!r}; stop it or set ES_PORT to other ports"
+        )
 
 
 def _own_node_dir(cfg: NodeConfig) -> None:
@@ -137,6 +162,10 @@ def _prepare_node_dir(cfg: NodeConfig, es_home: Path, user: int | None, group: i
     node = cfg.node_dir
     for sub in NODE_SUBDIRS:
         _node_subdir(node / sub)
+    # The snapshot folder: the node's own, or the one its cluster shares (created once).
+    repo = cfg.snapshot_dir
+    ensure_own_dir(repo.parent)
+    _node_subdir(repo)
     # A fresh copy on every start: all our settings are -E flags, so the config is disposable,
     # and anything ES wrote into it last time (keystore, certificates) cannot leak into this run.
     # rmtree works through directory descriptors on Linux, so a link inside is never entered.
@@ -146,8 +175,10 @@ def _prepare_node_dir(cfg: NodeConfig, es_home: Path, user: int | None, group: i
         return
     check_reachable(cfg.root)
     check_reachable(es_home)
+    check_reachable(repo)
     for sub in (*NODE_SUBDIRS, "config"):
         hand_over(node / sub, user, group)
+    hand_over(repo, user, group)
 
 
 def _node_subdir(path: Path) -> None:
@@ -161,9 +192,11 @@ def _node_subdir(path: Path) -> None:
             raise EngineError(f"{path} is {kind}; refusing to use it (remove it)") from None
 
 
-def _wait_healthy(cfg: NodeConfig, pid: int | None, deadline: float) -> None:
-    """Poll cluster health until yellow or green; fail fast if the process dies."""
-    last = "no answer"
+def wait_healthy(
+    cfg: NodeConfig, pid: int | None, deadline: float, *, nodes: int | None = None
+) -> None:
+    """Poll cluster health until yellow or green (with `nodes` nodes); fail fast if pid dies."""
+    last = "no answer" if nodes is None else f"no cluster of {nodes} nodes formed"
     while True:
         if pid is not None and not process.alive(pid):
             code = process.exit_code(pid)
@@ -173,7 +206,7 @@ def _wait_healthy(cfg: NodeConfig, pid: int | None, deadline: float) -> None:
                 f"Elasticsearch exited during startup{how}; "
                 f"last lines of {cfg.console_log}:\n{tail_file(cfg.console_log)}"
             )
-        status = probe.cluster_status(cfg.url, wait_for_yellow=True)
+        status = probe.cluster_status(cfg.url, wait_for_yellow=True, nodes=nodes)
         if status in ("yellow", "green"):
             return
         if status is not None:
@@ -202,6 +235,8 @@ def stop(cfg: NodeConfig, timeout: float = 60) -> bool:
     # made the launcher a group leader). Signalling the group is what Ctrl-C does in a terminal,
     # and it also reaches a server whose launcher died first, e.g. when stopped mid-startup.
     process.signal_group(pid, signal.SIGTERM)
+    # A paused node (SIGSTOP, as the fault tests do) acts on SIGTERM only once resumed.
+    process.signal_group(pid, signal.SIGCONT)
     if not process.wait_gone(pid, timeout):
         note(f"pid {pid} ignored SIGTERM for {timeout:.0f}s; killing it")
         process.signal_group(pid, signal.SIGKILL)

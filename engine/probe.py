@@ -48,6 +48,19 @@ def probe_version(url: str) -> str | None:
     return None
 
 
+def node_identity(url: str) -> tuple[str, str] | None:
+    """The cluster name and node name of the node answering at url, or None if none answers."""
+    info = get_json(f"{url}/_nodes/_local?filter_path=cluster_name,nodes.*.name")
+    if not isinstance(info, dict):
+        return None
+    nodes = info.get("nodes")
+    names = [n.get("name") for n in nodes.values()] if isinstance(nodes, dict) else []
+    cluster = info.get("cluster_name")
+    if isinstance(cluster, str) and len(names) == 1 and isinstance(names[0], str):
+        return cluster, names[0]
+    return None
+
+
 def has_plugin(url: str) -> bool:
     """Whether every node of the cluster at url has loaded our analysis plugin."""
     try:
@@ -59,12 +72,21 @@ def has_plugin(url: str) -> bool:
     )
 
 
-def cluster_status(url: str, *, wait_for_yellow: bool = False) -> str | None:
-    """The cluster health colour at url, or None when there is no health answer."""
+def cluster_status(
+    url: str, *, wait_for_yellow: bool = False, nodes: int | None = None
+) -> str | None:
+    """The cluster health colour at url, or None when there is no health answer.
+
+    With `nodes`, a cluster of fewer nodes answers None too: it has not formed in full yet.
+    """
     query = "?wait_for_status=yellow&timeout=1s" if wait_for_yellow else ""
     health = get_json(f"{url}/_cluster/health{query}")
+    if not isinstance(health, dict):
+        return None
+    if nodes is not None and health.get("number_of_nodes") != nodes:
+        return None
     # Error bodies carry a numeric "status" (the HTTP code); only a string is cluster health.
-    status = health.get("status") if isinstance(health, dict) else None
+    status = health.get("status")
     return status if isinstance(status, str) else None
 
 

@@ -17,10 +17,16 @@ class SettingsError(ValueError):
     """A configuration value is missing or malformed; the message names the variable."""
 
 
+def split_urls(text: str) -> tuple[str, ...]:
+    """The engine URLs of a comma-separated ES_URL, in order (several: the nodes of a cluster)."""
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the search service needs to know about its environment."""
 
+    # One URL, or several separated by commas: nodes of one cluster, tried in turn (search/es.py).
     es_url: str = "http://127.0.0.1:9200"
     es_api_key: str | None = None
     es_username: str | None = None
@@ -33,9 +39,12 @@ class Settings:
     max_page_size: int = 100
 
     def __post_init__(self) -> None:
-        parts = urlsplit(self.es_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise SettingsError("ES_URL must be an http(s) URL such as http://127.0.0.1:9200")
+        urls = [urlsplit(url) for url in self.es_urls]
+        if not urls or any(u.scheme not in ("http", "https") or not u.hostname for u in urls):
+            raise SettingsError(
+                "ES_URL must be an http(s) URL such as http://127.0.0.1:9200, "
+                "or several separated by commas"
+            )
         if (self.es_username is None) != (self.es_password is None):
             raise SettingsError("ES_USERNAME and ES_PASSWORD must be set together")
         if self.es_api_key is not None and self.es_username is not None:
@@ -48,6 +57,11 @@ class Settings:
             raise SettingsError(f"MAX_PAGE_SIZE must be between 1 and {MAX_RESULT_WINDOW}")
         if not 1 <= self.page_size <= self.max_page_size:
             raise SettingsError("PAGE_SIZE must be between 1 and MAX_PAGE_SIZE")
+
+    @property
+    def es_urls(self) -> tuple[str, ...]:
+        """Every engine URL of ES_URL."""
+        return split_urls(self.es_url)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:

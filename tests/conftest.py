@@ -11,7 +11,7 @@ import pytest
 from elasticsearch import Elasticsearch
 
 from articles import concrete_index_name, index_body
-from tests.support import delete_indices
+from tests.support import delete_indices, engine_urls
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -43,7 +43,8 @@ def _docker_answers() -> bool:
 
 @pytest.fixture(scope="session")
 def es_url() -> Iterator[str]:
-    """ES_URL if set; else a testcontainers Elasticsearch if Docker answers; else the local node."""
+    """ES_URL if set (one URL, or a cluster's nodes, comma-separated); else a testcontainers
+    Elasticsearch if Docker answers; else the local node."""
     if url := os.environ.get("ES_URL"):
         yield url
         return
@@ -69,7 +70,7 @@ def es_url() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def es(es_url: str) -> Iterator[Elasticsearch]:
     """A client for the test engine, waited on until the cluster is at least yellow."""
-    client = Elasticsearch(es_url, request_timeout=30)
+    client = Elasticsearch(engine_urls(es_url), request_timeout=30)
     client.cluster.health(wait_for_status="yellow", timeout="60s")
     yield client
     client.close()

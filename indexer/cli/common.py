@@ -21,14 +21,23 @@ class Context:
 
     def __init__(self, es_url: str, api_key: str | None, index: str, timeout: float) -> None:
         self.es_url = es_url
+        # Several URLs, comma-separated, are the nodes of one cluster.
+        self.es_urls = [url.strip() for url in es_url.split(",") if url.strip()]
         self.api_key = api_key
         self.index = index
         self.timeout = timeout
 
     def client(self) -> Elasticsearch:
-        """A client that retries timeouts and lost connections during long loads."""
+        """A client that retries timeouts and lost connections during long loads.
+
+        With several nodes, a request that loses its node is sent again at once to another
+        (max_retries covers every node of a three-node cluster); the loader's own backoff
+        (indexer/load/retry.py) then waits out a cluster that has no node left to ask.
+        Re-sending a bulk request is safe: every document has its own id, so it is written
+        once however often it is sent (checked by tests/cluster/test_node_loss.py).
+        """
         return Elasticsearch(
-            self.es_url,
+            self.es_urls,
             api_key=self.api_key,
             request_timeout=self.timeout,
             retry_on_timeout=True,

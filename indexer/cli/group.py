@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from indexer.cli.backup import restore, snapshot, snapshots
 from indexer.cli.common import Context
 from indexer.cli.entities import entities_command
 from indexer.cli.index import create_index_command, reindex, rollback, stats
@@ -11,7 +12,13 @@ from indexer.cli.load import load
 
 
 @click.group()
-@click.option("--es-url", envvar="ES_URL", default="http://127.0.0.1:9200", show_default=True)
+@click.option(
+    "--es-url",
+    envvar="ES_URL",
+    default="http://127.0.0.1:9200",
+    show_default=True,
+    help="The engine's URL, or its nodes' URLs separated by commas.",
+)
 @click.option("--api-key", envvar="ES_API_KEY", default=None, help="Elasticsearch API key.")
 @click.option(
     "--index",
@@ -33,5 +40,8 @@ main.add_command(stats)
 main.add_command(load)
 main.add_command(reindex)
 main.add_command(rollback)
+main.add_command(snapshot)
+main.add_command(snapshots)
+main.add_command(restore)
 # The entity step alone (no engine), for debugging facets and for the quality harness.
 main.add_command(entities_command)

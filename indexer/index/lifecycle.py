@@ -7,7 +7,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from articles import concrete_index_name, index_body, index_pattern, names_alias
+from articles import concrete_index_name, data_aliases, index_body, index_pattern
 
 
 class AliasConflictError(RuntimeError):
@@ -140,6 +140,27 @@ def previous_index(client: Elasticsearch, index: str) -> str | None:
     return previous if isinstance(previous, str) else None
 
 
+# How long a new index may take to get its replicas assigned before a swap is refused. They are
+# written alongside the primaries, so this is waited on only when a node left meanwhile.
+GREEN_TIMEOUT = "600s"
+
+
+def wait_for_every_copy(client: Elasticsearch, index: str) -> None:
+    """Wait until `index` is green: every shard's replica assigned, not only its primary.
+
+    On a cluster an alias must not move to an index held by a single node, which one node
+    loss would take away. On one node `auto_expand_replicas` asks for no replica: green at once.
+    """
+    health = client.options(request_timeout=700).cluster.health(
+        index=index, wait_for_status="green", timeout=GREEN_TIMEOUT
+    )
+    if health["timed_out"]:
+        raise ReindexError(
+            f"{index} has shard copies still unassigned after {GREEN_TIMEOUT} "
+            f"(cluster {health['status']}); the alias was left where it was"
+        )
+
+
 def swap_alias(client: Elasticsearch, alias: str, *, old: str, new: str) -> None:
     """Point `alias` from `old` to `new` in one atomic step: searches see one or the other."""
     client.indices.update_aliases(
@@ -151,11 +172,11 @@ def swap_alias(client: Elasticsearch, alias: str, *, old: str, new: str) -> None
 
 
 def delete_all(client: Elasticsearch, alias: str) -> list[str]:
-    """Delete every index of `alias`, its names index's too; the names of those deleted.
+    """Delete every index of `alias` and of its companions (the names index); those deleted.
 
     By name: the engine refuses wildcard deletes.
     """
-    patterns = f"{index_pattern(alias)},{index_pattern(names_alias(alias))}"
+    patterns = ",".join(index_pattern(name) for name in data_aliases(alias))
     names = sorted(client.indices.get(index=patterns, ignore_unavailable=True))
     if names:
         client.indices.delete(index=names)

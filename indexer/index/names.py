@@ -30,6 +30,7 @@ from articles import (
     names_alias,
     names_index_body,
 )
+from indexer.index.lifecycle import ReindexError
 from indexer.load.bulk import BulkItem, bulk_load
 from indexer.load.report import Failure, LoadReport
 from indexer.load.retry import DEFAULT_BACKOFF, Backoff, EngineUnavailableError, with_retries
@@ -187,6 +188,21 @@ def names_current(client: Elasticsearch, alias: str) -> bool:
     return metas == [articles_fingerprint(client, alias)]
 
 
+def follow_renamed_articles(client: Elasticsearch, names_index: str, old: str, new: str) -> bool:
+    """Record in `names_index` that the articles it was synced with now live in index `new`.
+
+    A restore brings the articles back under a new index name, unchanged; their names index,
+    restored beside them, then stays current without a sync. Only a names index synced with
+    exactly `old` is changed; whether it was is returned.
+    """
+    mapping = client.indices.get_mapping(index=names_index)[names_index]["mappings"]
+    synced = dict((mapping.get("_meta") or {}).get("articles") or {})
+    if synced.get("indices") != [old]:
+        return False
+    client.indices.put_mapping(index=names_index, meta={"articles": {**synced, "indices": [new]}})
+    return True
+
+
 def update_names(
     client: Elasticsearch, alias: str, report: LoadReport, *, backoff: Backoff = DEFAULT_BACKOFF
 ) -> None:
@@ -202,6 +218,23 @@ def update_names(
     else:
         report.names = synced.changed
         report.names_seconds = synced.seconds
+
+
+def sync_after_swap(client: Elasticsearch, alias: str, new: str) -> int | None:
+    """Sync the names index once `alias` has moved to index `new`; the names written, if any.
+
+    Raises ReindexError when the names could not be synced: the alias stays where it is, and
+    the next `load` syncs them.
+    """
+    names = LoadReport()
+    update_names(client, alias, names)
+    if not names.ok:
+        problem = names.aborted or names.failures[0]
+        raise ReindexError(
+            f"{alias} now points at {new}, but its suggestions were not synced ({problem}); "
+            "run `load` on any input to sync them"
+        )
+    return names.names
 
 
 def _composite(

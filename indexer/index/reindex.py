@@ -19,8 +19,9 @@ from indexer.index.lifecycle import (
     current_index,
     previous_index,
     swap_alias,
+    wait_for_every_copy,
 )
-from indexer.index.names import update_names
+from indexer.index.names import sync_after_swap, update_names
 from indexer.load.bulk import DEFAULT_CHUNK_BYTES, BulkItem, bulk_load
 from indexer.load.fingerprint import provenance_of
 from indexer.load.report import Failure, LoadReport
@@ -95,6 +96,7 @@ def reindex(
         # Back to the default refresh interval, and everything visible before anyone reads it.
         client.indices.put_settings(index=new, settings={"index": {"refresh_interval": None}})
         client.indices.refresh(index=new)
+        wait_for_every_copy(client, new)
         written = int(client.count(index=new)["count"])
         now = int(client.count(index=old)["count"])
         if written != expected or now != expected:
@@ -135,14 +137,7 @@ def rollback(client: Elasticsearch, alias: str) -> Swap:
     if not client.indices.exists(index=previous):
         raise ReindexError(f"the previous index {previous} no longer exists")
     swap_alias(client, alias, old=current, new=previous)
-    names = LoadReport()
-    update_names(client, alias, names)
-    if not names.ok:
-        problem = names.aborted or names.failures[0]
-        raise ReindexError(
-            f"{alias} now points at {previous}, but its suggestions were not synced ({problem}); "
-            "run `load` on any input to sync them"
-        )
+    sync_after_swap(client, alias, previous)
     return Swap(alias, current, previous, int(client.count(index=previous)["count"]))
 
 

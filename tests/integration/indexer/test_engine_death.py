@@ -17,7 +17,7 @@ from elasticsearch import Elasticsearch
 from elasticsearch.helpers import scan
 
 from engine import EngineError, NodeConfig, start, stop
-from tests.support import delete_indices, free_port
+from tests.support import delete_indices, free_port, wait_for_documents
 
 pytestmark = [pytest.mark.es, pytest.mark.slow]
 
@@ -100,7 +100,7 @@ def test_a_load_killed_with_the_engine_is_finished_by_running_it_again(node, tmp
             command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
         )
         try:
-            _wait_for_documents(client, alias, at_least=100, process=first)
+            wait_for_documents(client, alias, at_least=100, process=first)
             kill_hard(node)
             output, _ = first.communicate(timeout=300)
         finally:
@@ -134,22 +134,3 @@ def test_a_load_killed_with_the_engine_is_finished_by_running_it_again(node, tmp
             delete_indices(client, alias)
         finally:
             client.close()
-
-
-def _wait_for_documents(
-    client: Elasticsearch, alias: str, *, at_least: int, process: subprocess.Popen[str]
-) -> None:
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            output, _ = process.communicate()
-            raise AssertionError(f"the load ended before the engine was killed:\n{output}")
-        try:
-            if client.indices.exists_alias(name=alias):
-                client.indices.refresh(index=alias)
-                if client.count(index=alias)["count"] >= at_least:
-                    return
-        except Exception:
-            pass  # the index is being created
-        time.sleep(0.2)
-    raise AssertionError(f"fewer than {at_least} documents arrived in time")

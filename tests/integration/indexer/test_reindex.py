@@ -17,7 +17,7 @@ from indexer.index.lifecycle import ReindexError, ensure_index, index_stats, pre
 from indexer.index.names import names_current
 from indexer.index.reindex import reindex, rollback
 from indexer.load.bulk import BulkItem, bulk_load
-from tests.support import delete_indices
+from tests.support import delete_indices, engine_urls
 
 pytestmark = pytest.mark.es
 
@@ -71,7 +71,7 @@ def test_searches_during_a_reindex_never_fail_and_never_see_a_partial_index(es, 
     seen: list[tuple[int, str]] = []
     errors: list[BaseException] = []
     stop = threading.Event()
-    reader = Elasticsearch(es_url, request_timeout=30)
+    reader = Elasticsearch(engine_urls(es_url), request_timeout=30)
 
     def search_all_the_time() -> None:
         while not stop.is_set():

@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 
 from search import create_app
 from search.config import Settings
+from tests.support import engine_urls
 
 pytestmark = pytest.mark.es
 
@@ -129,7 +130,7 @@ class TcpProxy:
 
 @pytest.fixture
 def proxy(es_url: str) -> Iterator[TcpProxy]:
-    parts = urlsplit(es_url)
+    parts = urlsplit(engine_urls(es_url)[0])
     proxy = TcpProxy((parts.hostname or "127.0.0.1", parts.port or 9200))
     proxy.start()
     yield proxy

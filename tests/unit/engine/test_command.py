@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from engine.command import node_command
-from engine.config import NodeConfig
+from engine.config import Membership, NodeConfig
 
 ES_HOME = Path("/opt/es")
 JAVA_HOME = Path("/opt/jdk")
@@ -101,3 +101,40 @@ def test_transport_port_is_left_to_elasticsearch_unless_configured() -> None:
     assert "transport.port" not in es_settings(node_command(NodeConfig(), ES_HOME, JAVA_HOME)[0])
     cfg = NodeConfig(port=9201, transport_port=9301)
     assert es_settings(node_command(cfg, ES_HOME, JAVA_HOME)[0])["transport.port"] == "9301"
+
+
+def test_a_single_node_keeps_snapshots_in_its_own_folder(tmp_path: Path) -> None:
+    settings = es_settings(
+        node_command(NodeConfig(port=9222, root=tmp_path), ES_HOME, JAVA_HOME)[0]
+    )
+    assert settings["path.repo"] == str(tmp_path / "node-9222" / "snapshots")
+
+
+def test_a_cluster_node_finds_the_others_instead_of_being_a_single_node_cluster(
+    tmp_path: Path,
+) -> None:
+    membership = Membership(
+        cluster_name="news-search-c",
+        seed_hosts=("127.0.0.1:9510", "127.0.0.1:9511", "127.0.0.1:9512"),
+        initial_masters=("c-1", "c-2", "c-3"),
+    )
+    cfg = NodeConfig(
+        port=9411, name="c-2", transport_port=9511, cluster=membership, repo_dir=tmp_path / "c"
+    )
+    settings = es_settings(node_command(cfg, ES_HOME, JAVA_HOME)[0])
+    assert "discovery.type" not in settings
+    assert settings["cluster.name"] == "news-search-c"
+    assert settings["discovery.seed_hosts"] == "127.0.0.1:9510,127.0.0.1:9511,127.0.0.1:9512"
+    assert settings["cluster.initial_master_nodes"] == "c-1,c-2,c-3"
+    assert settings["transport.port"] == "9511"
+    assert settings["path.repo"] == str(tmp_path / "c")
+    # Loopback only, a cluster's nodes included.
+    assert settings["network.host"] == "127.0.0.1"
+
+
+def test_a_node_of_a_formed_cluster_never_names_initial_masters() -> None:
+    membership = Membership(cluster_name="news-search-c", seed_hosts=("127.0.0.1:9510",))
+    cfg = NodeConfig(port=9411, name="c-2", transport_port=9511, cluster=membership)
+    assert "cluster.initial_master_nodes" not in es_settings(
+        node_command(cfg, ES_HOME, JAVA_HOME)[0]
+    )

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from engine import distribution, folders, lifecycle, process
-from engine.config import NodeConfig
+from engine.config import Membership, NodeConfig
 from engine.errors import EngineError
 from engine.lifecycle import NodeStatus
 from engine.service_user import run_as
@@ -284,3 +284,46 @@ def test_a_node_folder_an_older_launcher_gave_to_the_service_user_is_taken_back(
     assert (st.st_uid, stat.S_IMODE(st.st_mode)) == (0, 0o755)
     assert victim.read_text() == "precious\n"
     assert victim.stat().st_uid == 0
+
+
+def test_a_cluster_node_reuses_only_that_very_node_of_that_cluster(
+    tmp_path: Path, fake_node: Callable[[Routes], int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def launch(cfg: NodeConfig) -> int:
+        raise AssertionError("start launched a second node")
+
+    monkeypatch.setattr(lifecycle, "_launch", launch)
+    info = {"cluster_name": "news-search-c", "nodes": {"abc": {"name": "c-1", "version": "9.5.4"}}}
+    routes: Routes = {
+        "/_nodes/_local": (200, info),
+        "/_cat/plugins": PLUGINS,
+        "/_cluster/health": (200, {"status": "green", "number_of_nodes": 3}),
+    }
+    port = fake_node(routes)
+    membership = Membership(cluster_name="news-search-c", seed_hosts=("127.0.0.1:9510",))
+    same = NodeConfig(port=port, root=tmp_path, name="c-1", cluster=membership)
+    assert lifecycle.start_nowait(same) is None
+    # Another node, or the same name in another cluster, holds the port: never reused, never
+    # killed, and the message says whose it is.
+    for other in (
+        NodeConfig(port=port, root=tmp_path, name="c-2", cluster=membership),
+        NodeConfig(
+            port=port,
+            root=tmp_path,
+            name="c-1",
+            cluster=Membership(cluster_name="news-search-d", seed_hosts=("127.0.0.1:9510",)),
+        ),
+    ):
+        with pytest.raises(EngineError, match="is taken by node 'c-1' of cluster 'news-search-c'"):
+            lifecycle.start_nowait(other)
+
+
+def test_waiting_for_a_cluster_waits_until_it_has_every_node(
+    tmp_path: Path, fake_node: Callable[[Routes], int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(lifecycle, "POLL_INTERVAL", 0.01)
+    port = fake_node({"/_cluster/health": (200, {"status": "green", "number_of_nodes": 2})})
+    cfg = NodeConfig(port=port, root=tmp_path)
+    lifecycle.wait_healthy(cfg, None, time.monotonic() + 1, nodes=2)
+    with pytest.raises(EngineError, match=r"not healthy in time \(no cluster of 3 nodes formed\)"):
+        lifecycle.wait_healthy(cfg, None, time.monotonic() + 0.2, nodes=3)

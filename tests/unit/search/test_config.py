@@ -57,6 +57,8 @@ def test_empty_variables_keep_the_defaults() -> None:
     ("environ", "message"),
     [
         ({"ES_URL": "localhost:9200"}, "ES_URL must be an http"),
+        ({"ES_URL": "http://127.0.0.1:9200,localhost:9201"}, "ES_URL must be an http"),
+        ({"ES_URL": " , "}, "ES_URL must be an http"),
         ({"ES_TIMEOUT": "soon"}, "ES_TIMEOUT must be a number"),
         ({"ES_TIMEOUT": "0"}, "ES_TIMEOUT must be a number of seconds between 0 and 60"),
         ({"ES_TIMEOUT": "nan"}, "ES_TIMEOUT must be a number of seconds"),
@@ -87,6 +89,28 @@ def test_the_client_fails_fast() -> None:
         assert client._request_timeout == 2.0
         assert client._max_retries == 1
         assert client._retry_on_timeout is False
+    finally:
+        client.close()
+
+
+def test_es_url_may_name_several_nodes_of_one_cluster() -> None:
+    settings = Settings.from_env({"ES_URL": "http://a:9200, http://b:9201,,https://c:9243 "})
+    assert settings.es_urls == ("http://a:9200", "http://b:9201", "https://c:9243")
+
+
+def test_the_client_of_a_cluster_knows_every_node_and_retries_a_hung_one_elsewhere() -> None:
+    client = make_client(Settings(es_url="http://127.0.0.1:9410,http://127.0.0.1:9411"))
+    try:
+        nodes = sorted(node.base_url for node in client.transport.node_pool.all())
+        assert nodes == ["http://127.0.0.1:9410", "http://127.0.0.1:9411"]
+        assert client._request_timeout == 3.0
+        # One retry, also after a timeout: on another node (bench/cluster_faults.py).
+        assert client._max_retries == 1
+        assert client._retry_on_timeout is True
+        assert client.transport.node_pool._max_dead_node_backoff == 5.0
+        # No sniffing: it marked healthy nodes dead while one hung.
+        assert client.transport._sniff_on_node_failure is False
+        assert client.transport._sniff_on_start is False
     finally:
         client.close()
 

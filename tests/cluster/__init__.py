@@ -1,0 +1,1 @@
+"""Fault tests on a real local cluster of three nodes (SIGKILL, SIGSTOP), and backups."""
