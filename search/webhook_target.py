@@ -1,11 +1,12 @@
 """Whether a webhook URL may be saved: the early check when an alert is created (pure).
 
-The rule is the indexer's for the URLs it fetches: http(s) only, and no loopback, private,
-link-local or otherwise non-public address unless the operator allowed them; the engine's own
-address never, allowed or not. Here only what the URL itself says is checked (its scheme, and
-its host when that is an address or `localhost`): names are resolved when the checker delivers,
-where every address a name resolves to is checked and the connection goes to the checked one,
-so a name that later resolves elsewhere (DNS rebinding) gains nothing.
+The rule is the one for every URL fetched or called (outbound/policy.py, which the checker
+applies when it delivers): http(s) only, and no loopback, private, link-local or otherwise
+non-public address unless the operator allowed them; the engine's own address never. Here
+only what the URL itself says is checked (its scheme, and its host when that is an address or
+`localhost`): names are resolved when the checker delivers, where every address a name
+resolves to is checked and the connection goes to the checked one, so a name that later
+resolves elsewhere (DNS rebinding) gains nothing.
 """
 
 from __future__ import annotations
@@ -13,26 +14,10 @@ from __future__ import annotations
 import ipaddress
 from urllib.parse import urlsplit
 
+from outbound.policy import address_kind
 from search.params import InvalidParam
 
 _PORTS = {"http": 80, "https": 443}
-
-
-def address_kind(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
-    """Why an address is not on the public internet ("loopback", "private", ...), or None."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    for kind, flag in (
-        ("loopback", address.is_loopback),
-        ("link-local", address.is_link_local),
-        ("multicast", address.is_multicast),
-        ("unspecified", address.is_unspecified),
-        ("private", address.is_private),
-        ("reserved", address.is_reserved),
-    ):
-        if flag:
-            return kind
-    return None if address.is_global else "reserved"
 
 
 def _endpoint(url: str) -> tuple[str, str, int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from indexer.cli.alerts import alerts_group
 from indexer.cli.common import Context
 from indexer.cli.entities import entities_command
 from indexer.cli.index import create_index_command, reindex, rollback, stats
@@ -33,5 +34,6 @@ main.add_command(stats)
 main.add_command(load)
 main.add_command(reindex)
 main.add_command(rollback)
+main.add_command(alerts_group)
 # The entity step alone (no engine), for debugging facets and for the quality harness.
 main.add_command(entities_command)

@@ -1,0 +1,255 @@
+"""One run of the alerts checker: find what is new to every saved search, record it, deliver it.
+
+1. Take the lease (one checker at a time; state.Lease).
+2. For each batch of alerts, take the time, then run their compiled queries over what was
+   ingested since each one's watermark (one `_msearch` per batch and page), record every match
+   under its one id, and move the watermarks of the alerts whose matches are all recorded to the
+   time taken before the search.
+3. Deliver the matches waiting for a webhook, oldest first, each marked as soon as its answer
+   arrives; one that keeps failing waits for a later run, with a growing delay.
+
+Killed at any point, the next run repeats the unfinished part: recording is idempotent, a
+watermark never moves past unrecorded matches, and a delivered match is marked. Only a match
+whose webhook answered in the instant before the kill is sent again, under the same delivery id.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from elasticsearch import Elasticsearch
+
+from articles.alerts import alerts_alias
+from indexer.alerts.find import matches_of, msearch_lines, since
+from indexer.alerts.state import (
+    Lease,
+    Match,
+    SavedAlert,
+    ensure_matches_index,
+    forget_matches,
+    iso,
+    mark,
+    move_watermarks,
+    pending_matches,
+    read_alerts,
+    record_matches,
+)
+from indexer.alerts.webhook import WebhookOptions, deliver, next_attempt
+
+# An article stamped up to this long before the last run's watermark but searchable only after
+# that run searched is still found (see find.py): the indexer stamps a document when it builds
+# it, and it is searchable once its bulk request (a few MiB filled at the NER rate, two in
+# flight, retried on a busy engine) is indexed and refreshed.
+DEFAULT_OVERLAP = timedelta(minutes=5)
+# Alerts per `_msearch` request, and new articles read per alert and request.
+DEFAULT_BATCH = 100
+DEFAULT_PAGE = 500
+DEFAULT_LEASE_SECONDS = 600.0
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """How a run finds and delivers."""
+
+    overlap: timedelta = DEFAULT_OVERLAP
+    batch: int = DEFAULT_BATCH
+    page: int = DEFAULT_PAGE
+    lease_seconds: float = DEFAULT_LEASE_SECONDS
+    webhooks: WebhookOptions | None = None
+
+
+@dataclass
+class CheckReport:
+    """What one run did, counted."""
+
+    alerts: int = 0
+    unreadable: list[str] = field(default_factory=list)
+    stale: int = 0
+    searches: int = 0
+    found: int = 0
+    repeated: int = 0
+    failed_alerts: set[str] = field(default_factory=set)
+    delivered: int = 0
+    retried: int = 0
+    deferred: int = 0
+    given_up: int = 0
+    forgotten: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """Whether every alert was searched and recorded and no match was given up."""
+        return not (self.unreadable or self.failed_alerts or self.given_up)
+
+    def summary(self) -> str:
+        """One line for the log."""
+        line = (
+            f"{self.alerts} alerts checked in {self.seconds:.1f}s ({self.searches} searches): "
+            f"{self.found} new matches, {self.repeated} found again; webhooks: "
+            f"{self.delivered} delivered, {self.deferred} deferred, {self.given_up} given up"
+        )
+        if self.stale:
+            line += f"; {self.stale} alerts compiled by an older search version"
+        return line
+
+
+def check_alerts(client: Elasticsearch, articles_alias: str, options: CheckOptions) -> CheckReport:
+    """One run over every saved search of `articles_alias`; LeaseTakenError if one is running."""
+    started = time.perf_counter()
+    report = CheckReport()
+    matches = ensure_matches_index(client, articles_alias)
+    lease = Lease(client, matches, options.lease_seconds)
+    lease.acquire()
+    try:
+        alerts: dict[str, SavedAlert] = {}
+        for alert in read_alerts(client, articles_alias):
+            if isinstance(alert, str):
+                report.unreadable.append(alert)
+            else:
+                alerts[alert.id] = alert
+        report.alerts = len(alerts)
+        report.stale = _stale(client, articles_alias, alerts.values())
+        for batch in _batches(list(alerts.values()), options.batch):
+            _find(client, articles_alias, matches, batch, options, report)
+            lease.renew()
+        if options.webhooks is not None:
+            _deliver(client, matches, alerts, options.webhooks, report, lease)
+    finally:
+        lease.release()
+        report.seconds = time.perf_counter() - started
+    return report
+
+
+def _batches(alerts: list[SavedAlert], size: int) -> Iterator[list[SavedAlert]]:
+    for start in range(0, len(alerts), size):
+        yield alerts[start : start + size]
+
+
+def _stale(client: Elasticsearch, articles_alias: str, alerts: Any) -> int:
+    """How many alerts were compiled by another version than the one that last saved one."""
+    if not alerts:
+        return 0
+    mapping = client.indices.get_mapping(index=alerts_alias(articles_alias)).body
+    versions = {
+        (body.get("mappings", {}).get("_meta") or {}).get("query_version")
+        for body in mapping.values()
+    }
+    current = next((v for v in versions if v), None)
+    if current is None:
+        return 0
+    return sum(1 for alert in alerts if alert.query_version != current)
+
+
+def _find(
+    client: Elasticsearch,
+    articles_alias: str,
+    matches_alias: str,
+    batch: Sequence[SavedAlert],
+    options: CheckOptions,
+    report: CheckReport,
+) -> None:
+    """Search a batch of alerts for new articles, record the matches, move the watermarks."""
+    # Taken before searching: an article indexed while the search runs is stamped after it,
+    # or within the overlap before it, so the next run finds it.
+    taken = datetime.now(UTC)
+    starts = {alert.id: since(alert, options.overlap) for alert in batch}
+    webhooks = {alert.id for alert in batch if alert.webhook_url}
+    todo: dict[str, list[Any] | None] = {alert.id: None for alert in batch}
+    by_id = {alert.id: alert for alert in batch}
+    failed: set[str] = set()
+    while todo:
+        searches = [(by_id[i], starts[i], after) for i, after in todo.items()]
+        lines = msearch_lines(articles_alias, searches, options.page)
+        responses = client.msearch(searches=lines).body["responses"]
+        report.searches += len(searches)
+        found_at = iso(datetime.now(UTC))
+        found: list[Match] = []
+        more: dict[str, list[Any] | None] = {}
+        for (alert, _, _), response in zip(searches, responses, strict=True):
+            if "error" in response:
+                failed.add(alert.id)
+                continue
+            page = matches_of(alert, response, found_at)
+            found += page
+            hits = response["hits"]["hits"]
+            if len(hits) == options.page:
+                more[alert.id] = hits[-1]["sort"]
+        recorded, repeated, bad = record_matches(client, matches_alias, found, webhooks=webhooks)
+        report.found += recorded
+        report.repeated += repeated
+        failed.update(bad)
+        todo = {i: after for i, after in more.items() if i not in failed}
+    report.failed_alerts |= failed
+    move_watermarks(
+        client,
+        articles_alias,
+        {alert.id: taken for alert in batch if alert.id not in failed},
+        checked=taken,
+    )
+
+
+def _deliver(
+    client: Elasticsearch,
+    matches_alias: str,
+    alerts: dict[str, SavedAlert],
+    options: WebhookOptions,
+    report: CheckReport,
+    lease: Lease,
+) -> None:
+    """Send every due pending match to its webhook; mark each as its answer comes."""
+    now = datetime.now(UTC)
+    # An alert whose webhook failed every try this run waits: its other matches are not
+    # tried until the next run (order is kept, and one dead endpoint does not hold up others).
+    waiting: set[str] = set()
+    orphans: list[str] = []
+    last_renewal = time.monotonic()
+    for match in pending_matches(client, matches_alias, now):
+        alert = alerts.get(match.alert_id)
+        if alert is None:
+            orphans.append(match.id)
+            continue
+        if match.alert_id in waiting:
+            continue
+        if not alert.webhook_url:
+            mark(client, matches_alias, match, {"state": "feed"})
+            continue
+        attempt = deliver(alert, match, options)
+        attempts = match.attempts + attempt.tries
+        report.retried += attempt.tries - 1
+        if attempt.delivered:
+            stamp = iso(datetime.now(UTC))
+            mark(
+                client,
+                matches_alias,
+                match,
+                {"state": "delivered", "delivered_at": stamp, "attempts": attempts},
+            )
+            report.delivered += 1
+        elif attempts >= options.max_attempts:
+            mark(
+                client,
+                matches_alias,
+                match,
+                {"state": "failed", "attempts": attempts, "last_error": attempt.error},
+            )
+            report.given_up += 1
+        else:
+            retry_at = iso(next_attempt(options, attempts, datetime.now(UTC)))
+            mark(
+                client,
+                matches_alias,
+                match,
+                {"attempts": attempts, "next_attempt_at": retry_at, "last_error": attempt.error},
+            )
+            waiting.add(match.alert_id)
+            report.deferred += 1
+        if time.monotonic() - last_renewal > lease.seconds / 4:
+            lease.renew()
+            last_renewal = time.monotonic()
+    if orphans:
+        forget_matches(client, matches_alias, orphans)
+        report.forgotten += len(orphans)
