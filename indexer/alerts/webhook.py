@@ -54,6 +54,8 @@ class WebhookOptions:
     max_backoff: float = 3600.0
     # The search service's public address, for a link to the article page in the payload.
     site_url: str | None = None
+    # Alerts delivered side by side (each alert's matches in order, one at a time).
+    concurrency: int = 4
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,13 @@ def alerts_group() -> None:
     help="Seconds before the second try; doubles after each.",
 )
 @click.option(
+    "--concurrency",
+    default=4,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Alerts whose webhooks are called side by side.",
+)
+@click.option(
     "--site-url",
     envvar="SITE_URL",
     default=None,
@@ -79,6 +86,7 @@ def run_command(
     webhook_timeout: float,
     tries: int,
     retry_delay: float,
+    concurrency: int,
     site_url: str | None,
 ) -> None:
     """Find the articles new to each saved search and deliver each match once."""
@@ -96,6 +104,7 @@ def run_command(
             tries_per_run=tries,
             retry_delay=retry_delay,
             site_url=site_url,
+            concurrency=concurrency,
         ),
     )
     while True:
