@@ -34,8 +34,8 @@ from search.errors import AppError
 from search.es import get_es
 from search.webhook_target import check_webhook_url
 
-# A saved search is a few KB at most; anything larger is not one.
-MAX_BODY_BYTES = 64 * 1024
+# The largest saved search the parameters' limits allow, written with \u escapes, is ~200 KB.
+MAX_BODY_BYTES = 512 * 1024
 _NOT_FOUND = "no alert with this id"
 
 
@@ -81,6 +81,16 @@ def delete_page(alert_id: str, key: str | None) -> None:
     require_key(settings, key)
     if not run_delete(get_es(), settings.index_alias, alert_id):
         raise AppError(404, "not_found", _NOT_FOUND)
+
+
+def delete_all_page(alert_ids: list[str], key: str | None) -> None:
+    """Delete several saved searches, with the key (checked even for none); 404 at the first
+    that does not exist."""
+    settings = get_settings()
+    require_key(settings, key)
+    for alert_id in alert_ids:
+        if not run_delete(get_es(), settings.index_alias, alert_id):
+            raise AppError(404, "not_found", _NOT_FOUND)
 
 
 def run_list(client: Elasticsearch, articles_alias: str) -> AlertList:
@@ -132,7 +142,7 @@ def run_create(client: Elasticsearch, settings: Settings, doc: dict[str, Any]) -
     client.indices.put_mapping(index=alerts, meta={"query_version": doc["query_version"]})
     alert_id = new_alert_id()
     # Visible to the list at once: whoever created it looks for it next.
-    client.index(index=alerts, id=alert_id, document=doc, op_type="create", refresh="wait_for")
+    client.index(index=alerts, id=alert_id, document=doc, op_type="create", refresh=True)
     return alert_id
 
 
@@ -143,7 +153,7 @@ def run_delete(client: Elasticsearch, articles_alias: str, alert_id: str) -> boo
         return False
     alerts, _ = alias_names(articles_alias)
     try:
-        client.delete(index=alerts, id=alert_id, refresh="wait_for")
+        client.delete(index=alerts, id=alert_id, refresh=True)
     except NotFoundError:
         return False
     return True

@@ -14,13 +14,20 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from pydantic import AfterValidator, Field
-from pydantic_core import PydanticCustomError
+from pydantic import Field, WithJsonSchema
 
 from articles.alerts import alerts_alias, matches_alias
 from search.matching import MATCH_KEYS, compiler_version, match_args, match_query
 from search.models import ApiModel, Args
-from search.params import InvalidParam, ParamsModel, SearchParams, Text
+from search.params import (
+    MAX_QUERY_LENGTH,
+    MAX_VALUE_LENGTH,
+    MAX_VALUES_PER_FACET,
+    InvalidParam,
+    ParamsModel,
+    SearchParams,
+    Text,
+)
 
 MAX_NAME_LENGTH = 200
 MAX_URL_LENGTH = 2048
@@ -34,41 +41,46 @@ _SECRET_BYTES = 32
 MAX_ID_LENGTH = 32
 
 
-def _search_keys(value: dict[str, Any]) -> dict[str, Any]:
-    unknown = sorted(set(value) - set(MATCH_KEYS))
-    if unknown:
-        raise PydanticCustomError("search_keys", "may only hold " + ", ".join(MATCH_KEYS))
-    return value
-
-
-def _nonblank(value: str) -> str:
-    if not value:
-        raise PydanticCustomError("blank", "must not be empty")
-    return value
-
-
-SearchArgs = Annotated[
-    dict[
-        str, Annotated[str, Field(max_length=1000)] | list[Annotated[str, Field(max_length=1000)]]
-    ],
-    Field(max_length=len(MATCH_KEYS)),
-    AfterValidator(_search_keys),
+FacetList = Annotated[
+    tuple[Annotated[str, Field(max_length=MAX_VALUE_LENGTH)], ...],
+    Field(max_length=MAX_VALUES_PER_FACET),
 ]
+# A day as /api/search takes it, or empty (the same as absent).
+Day = Annotated[
+    str, WithJsonSchema({"anyOf": [{"type": "string", "format": "date"}, {"const": ""}]})
+]
+
+
+class AlertSearch(ParamsModel):
+    """The search an alert follows: /api/search's parameters that decide what matches."""
+
+    q: str = Field("", max_length=MAX_QUERY_LENGTH, description="Words, as /api/search's q.")
+    person: FacetList = ()
+    organization: FacetList = ()
+    location: FacetList = ()
+    source: FacetList = ()
+    date_from: Day = Field("", alias="from", description="First publication day, inclusive.")
+    date_to: Day = Field("", alias="to", description="Last publication day, inclusive.")
+
+    def getlist(self, key: str) -> list[str]:
+        """The values of URL parameter `key`, as a query string would give them."""
+        value = getattr(self, {"from": "date_from", "to": "date_to"}.get(key, key), None)
+        if value is None or value == "":
+            return []
+        return [value] if isinstance(value, str) else list(value)
 
 
 class AlertInput(ParamsModel):
     """What `POST /api/alerts` takes: a name, a search, and where to send new matches."""
 
-    name: Annotated[Text, AfterValidator(_nonblank)] = Field(
-        max_length=MAX_NAME_LENGTH, description="What the alert is called."
+    name: Text = Field(
+        min_length=1,
+        max_length=MAX_NAME_LENGTH,
+        description="What the alert is called (control characters are dropped).",
     )
-    search: SearchArgs = Field(
-        default_factory=dict,
-        description=(
-            "The search, as /api/search's parameters that decide what matches: "
-            + ", ".join(MATCH_KEYS)
-            + " (facet keys take a list of values)."
-        ),
+    search: AlertSearch = Field(
+        default_factory=AlertSearch,
+        description="The search to follow; rules as for /api/search (from not after to).",
     )
     webhook_url: str | None = Field(
         None,
@@ -89,21 +101,13 @@ class AlertInput(ParamsModel):
 
     def search_params(self, *, max_size: int) -> SearchParams:
         """The search as validated parameters (the same rules and 400s as /api/search)."""
-        return SearchParams.from_args(_Args(self.search), max_size=max_size)
+        return SearchParams.from_args(self.search, max_size=max_size)
 
-
-class _Args:
-    """A JSON object of parameters read like a query string."""
-
-    def __init__(self, values: Mapping[str, str | list[str]]) -> None:
-        self.values = values
-
-    def getlist(self, key: str) -> list[str]:
-        """Every value of `key`: a list as it is, a single value as a list of one."""
-        value = self.values.get(key)
-        if value is None:
-            return []
-        return [value] if isinstance(value, str) else list(value)
+    @property
+    def title(self) -> str:
+        """The name, or the search's words when the name was only control characters."""
+        words = " ".join(v for key in MATCH_KEYS for v in self.search.getlist(key))
+        return self.name or words[:MAX_NAME_LENGTH] or "Alert"
 
 
 def new_alert_id() -> str:
@@ -126,7 +130,7 @@ def alert_document(
 ) -> dict[str, Any]:
     """The stored alert: the search, its compiled query, the webhook; new from `now` on."""
     return {
-        "name": alert.name,
+        "name": alert.title,
         "created_at": now,
         "search_args": urlencode(match_args(params), doseq=True),
         "query": match_query(params, articles_alias),

@@ -22,7 +22,7 @@ from search.export import (
     export_row,
     jsonl_rows,
 )
-from search.matching import match_query
+from search.matching import EXPORT_KEYS, Only, match_query
 from search.params import SearchParams, first
 
 # The stream outlives the request: no app context to log through.
@@ -37,7 +37,9 @@ def export_page() -> tuple[Iterator[bytes], ExportFormat]:
     """
     settings = get_settings()
     params = SearchParams.from_args(
-        request.args, default_size=settings.page_size, max_size=settings.max_page_size
+        Only(request.args, EXPORT_KEYS),
+        default_size=settings.page_size,
+        max_size=settings.max_page_size,
     )
     raw_format = first(request.args, "format")
     export = ExportParams.parse({"format": raw_format} if raw_format else {})

@@ -23,7 +23,7 @@ from search.feeds import (
     search_feed_request,
     summary_text,
 )
-from search.matching import match_args, match_query
+from search.matching import FEED_KEYS, Only, match_args, match_query
 from search.params import SearchParams
 
 
@@ -43,7 +43,7 @@ def search_feed() -> Feed:
     """The newest articles of the search the query string describes (as /api/search reads it)."""
     settings = get_settings()
     params = SearchParams.from_args(
-        request.args, default_size=FEED_SIZE, max_size=settings.max_page_size
+        Only(request.args, FEED_KEYS), default_size=FEED_SIZE, max_size=settings.max_page_size
     )
     args: dict[str, Any] = dict(match_args(params))
     if params.size != FEED_SIZE:

@@ -19,7 +19,7 @@ import hashlib
 import json
 from typing import Any
 
-from search.params import SearchParams
+from search.params import QueryArgs, SearchParams
 from search.query import build_search
 
 # Query-string keys that say *which* articles a search matches (the rest say how to list them).
@@ -37,6 +37,23 @@ def match_query(params: SearchParams, index: str) -> dict[str, Any]:
     if not filters and len(must) == 1:
         return dict(must[0])
     return {"bool": {"must": must, "filter": filters}}
+
+
+class Only:
+    """A query string seen through a filter: only `keys` are read (others count as absent)."""
+
+    def __init__(self, args: QueryArgs, keys: tuple[str, ...]) -> None:
+        self.args = args
+        self.keys = keys
+
+    def getlist(self, key: str) -> list[str]:
+        """The values of `key` when it is one of `keys`."""
+        return self.args.getlist(key) if key in self.keys else []
+
+
+# What a feed reads of a search's parameters (the newest first, one page), and an export's.
+FEED_KEYS = (*MATCH_KEYS, "size")
+EXPORT_KEYS = (*MATCH_KEYS, "sort")
 
 
 def match_args(params: SearchParams) -> dict[str, list[str]]:

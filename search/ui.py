@@ -7,9 +7,10 @@ from typing import Any, cast
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
+from articles import FACETS
 from search import alert_pages, pages
 from search.alerts import AlertList
-from search.auth import KEY_FIELD
+from search.auth import KEY_FIELD, KEY_HEADER
 from search.errors import AppError
 from search.matching import MATCH_KEYS, export_args, match_args
 from search.negotiate import respond
@@ -74,11 +75,15 @@ def create_alert() -> Response:
     form = request.form
     body = {
         "name": form.get("name", ""),
-        "search": {key: form.getlist(key) for key in MATCH_KEYS if form.getlist(key)},
+        "search": {
+            key: values if key in FACETS else values[0]
+            for key in MATCH_KEYS
+            if (values := form.getlist(key))
+        },
         "webhook_url": form.get("webhook_url") or None,
     }
     try:
-        created = alert_pages.create_page(body, form.get(KEY_FIELD))
+        created = alert_pages.create_page(body, _form_key())
     except (AppError, InvalidParam) as error:
         return _form_again(error, form.to_dict(flat=False))
     html = render_template("alert_created.html", alert=created)
@@ -93,11 +98,15 @@ def delete_alerts() -> Response:
     """Delete the saved searches ticked in the list (key as a form field, as above)."""
     form = request.form
     try:
-        for alert_id in form.getlist("id"):
-            alert_pages.delete_page(alert_id, form.get(KEY_FIELD))
+        alert_pages.delete_all_page(form.getlist("id"), _form_key())
     except (AppError, InvalidParam) as error:
         return _form_again(error, {})
     return cast(Response, redirect(url_for("ui.alerts"), code=303))
+
+
+def _form_key() -> str | None:
+    """The key from the form's field; a client that can send the header may use it instead."""
+    return request.form.get(KEY_FIELD) or request.headers.get(KEY_HEADER)
 
 
 def _listed() -> AlertList | None:
