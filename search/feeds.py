@@ -103,7 +103,8 @@ def rfc3339(value: object) -> str | None:
         parsed = parsed.astimezone(UTC)
     except OverflowError:
         return None
-    return f"{parsed:%Y-%m-%dT%H:%M:%S}Z" if parsed.year >= 1 else None
+    # Zero-padded by hand: strftime writes the year 1 as "1" on some platforms.
+    return f"{parsed.year:04d}-{parsed:%m-%dT%H:%M:%S}Z"
 
 
 def summary_text(fragments: Iterable[str]) -> str | None:
@@ -141,7 +142,7 @@ def entry_from_article(
             Category(name, entity_scheme[kind])
             for kind in ENTITY_TYPES
             for name in strings(source.get(kind))
-            if name.strip()
+            if xml_text(name).strip()
         ),
     )
 
