@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 CORPUS ?=
 export INDEX_ALIAS ?= articles
 
-.PHONY: help setup chromium engine engine-stop engine-status index run serve dev test unit lint fmt bench-load bench-search bench-ingest bench-relevance clean
+.PHONY: help setup chromium axe engine engine-stop engine-status index run serve dev test unit lint fmt bench-load bench-search bench-ingest bench-relevance clean
 
 help:
 	@echo "make run      set up, start the engine, index seeds/ (+ CORPUS), serve on http://$(HOST):$(PORT)"
@@ -60,7 +60,16 @@ run: index serve
 chromium:
 	bash tests/browser/ensure-chromium.sh
 
-test: setup chromium
+# axe-core, the accessibility checker the browser tests inject into each page: the version in
+# package-lock.json, installed by npm from the lockfile (node_modules/ is git-ignored). Needs
+# Node.js and npm; without them the accessibility tests skip (with CI=true they fail).
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "accessibility tests: npm not found; install Node.js to run them" >&2; fi
+
+axe: node_modules/.package-lock.json
+
+test: setup chromium axe
 	$(PY) -m pytest --cov --cov-report=term:skip-covered
 
 unit: setup

@@ -22,12 +22,15 @@ from articles import concrete_index_name, index_body
 from search import create_app
 from search.config import Settings
 from tests.conftest import REPO, _engine_required
+from tests.integration.alerts.conftest import delete_alert_indices
 from tests.integration.search.sample import load_sample
 from tests.support import delete_indices
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
+# The key the alerts page's forms are filled in with.
+API_KEY = "browser-test-key-0123456789"
 PHONE = {"width": 390, "height": 844}
 
 
@@ -39,12 +42,13 @@ def browser_alias(es: Elasticsearch) -> Iterator[str]:
     load_sample(es, alias)
     yield alias
     delete_indices(es, alias)
+    delete_alert_indices(es, alias)
 
 
 @pytest.fixture(scope="session")
 def base_url(es_url: str, browser_alias: str) -> Iterator[str]:
     """The app served by werkzeug on a free loopback port, as a browser reaches it."""
-    app = create_app(Settings(es_url=es_url, index_alias=browser_alias))
+    app = create_app(Settings(es_url=es_url, index_alias=browser_alias, api_key=API_KEY))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
