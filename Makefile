@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 CORPUS ?=
 export INDEX_ALIAS ?= articles
 
-.PHONY: help setup chromium axe engine engine-stop engine-status index run serve dev test unit lint fmt bench-load bench-search bench-ingest bench-relevance clean
+.PHONY: help setup chromium axe engine engine-stop engine-status index run serve dev test unit lint fmt bench-load bench-search bench-ingest bench-relevance bench-export bench-alerts clean
 
 help:
 	@echo "make run      set up, start the engine, index seeds/ (+ CORPUS), serve on http://$(HOST):$(PORT)"
@@ -20,6 +20,8 @@ help:
 	@echo "make bench-ingest docs/s of the full pipeline, NER alone and bulk alone (LIMIT=N for a subset)"
 	@echo "make bench-search suggest/search latency p50/p95/p99 against the engine alone"
 	@echo "make bench-relevance nDCG@10/P@5/R@10 of /api/search vs plain multi_match (SPLIT=test|dev|all)"
+	@echo "make bench-export  /api/export's peak memory for ~10k and all articles"
+	@echo "make bench-alerts  the alerts checker's time per run with 1,000 saved searches"
 
 # The virtualenv is rebuilt only when the pinned requirements change.
 $(VENV)/.installed: requirements.txt requirements-dev.txt requirements-model.txt
@@ -102,6 +104,14 @@ bench-search: engine
 SPLIT ?= test
 bench-relevance: engine
 	$(PY) bench/relevance.py --split $(SPLIT)
+
+# Export memory for ~10k and all 44k articles, and the alerts checker with 1,000 saved searches
+# (both read `bench-articles`, left by bench-load; the checker writes only alerts-bench-* indices).
+bench-export: engine
+	$(PY) bench/export_memory.py
+
+bench-alerts: engine
+	$(PY) bench/alerts_checker.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

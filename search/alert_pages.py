@@ -138,8 +138,14 @@ def run_create(client: Elasticsearch, settings: Settings, doc: dict[str, Any]) -
     """Store a new saved search (creating the alerts index first if needed); its id."""
     alerts, _ = alias_names(settings.index_alias)
     ensure_alerts_index(client, alerts)
-    # The checker compares each alert's query version with the one that saved the newest.
-    client.indices.put_mapping(index=alerts, meta={"query_version": doc["query_version"]})
+    # The checker compares each alert's query version with the one that saved the newest
+    # (published when it changes: a mapping update is a cluster-wide change, slow to repeat).
+    mapping = client.indices.get_mapping(index=alerts).body
+    published = {
+        (m.get("mappings", {}).get("_meta") or {}).get("query_version") for m in mapping.values()
+    }
+    if published != {doc["query_version"]}:
+        client.indices.put_mapping(index=alerts, meta={"query_version": doc["query_version"]})
     alert_id = new_alert_id()
     # Visible to the list at once: whoever created it looks for it next.
     client.index(index=alerts, id=alert_id, document=doc, op_type="create", refresh=True)

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from articles.alerts import SNAPSHOT_FIELDS
-from indexer.alerts.state import Match, SavedAlert, iso
+from indexer.alerts.state import Match, SavedAlert, iso, parse_time
 
 
 def since(alert: SavedAlert, overlap: timedelta) -> datetime:
@@ -25,15 +25,19 @@ def since(alert: SavedAlert, overlap: timedelta) -> datetime:
 
 
 def search_body(
-    alert: SavedAlert, start: datetime, after: list[Any] | None, page: int
+    alert: SavedAlert, start: datetime, end: datetime, after: list[Any] | None, page: int
 ) -> dict[str, Any]:
-    """One page of an alert's new articles, oldest stamp first (a stable order for paging)."""
+    """One page of an alert's new articles, oldest stamp first (a stable order for paging).
+
+    Stamped from `start` up to `end` (this run's watermark, excluded): what is stamped later is
+    the next run's, so a run never records what lies past its own watermark, and only what lies
+    in the overlap can have been recorded before.
+    """
+    stamped = {"range": {"ingested_at": {"gte": iso(start), "lt": iso(end)}}}
     body: dict[str, Any] = {
         "query": {
-            "bool": {
-                # The compiled query was written by the search side's own query builder.
-                "filter": [alert.query, {"range": {"ingested_at": {"gte": iso(start)}}}]
-            }
+            # The compiled query was written by the search side's own query builder.
+            "bool": {"filter": [alert.query, stamped]}
         },
         "size": page,
         "sort": [{"ingested_at": "asc"}, {"id": "asc"}],
@@ -46,14 +50,24 @@ def search_body(
 
 
 def msearch_lines(
-    articles_alias: str, searches: list[tuple[SavedAlert, datetime, list[Any] | None]], page: int
+    articles_alias: str,
+    searches: list[tuple[SavedAlert, datetime, list[Any] | None]],
+    end: datetime,
+    page: int,
 ) -> list[dict[str, Any]]:
     """The `_msearch` request for several alerts' pages: a header and a body each."""
     lines: list[dict[str, Any]] = []
     for alert, start, after in searches:
         lines.append({"index": articles_alias})
-        lines.append(search_body(alert, start, after, page))
+        lines.append(search_body(alert, start, end, after, page))
     return lines
+
+
+def maybe_recorded(alert: SavedAlert, match: Match) -> bool:
+    """Whether an earlier run can have recorded this match: only one stamped before the
+    alert's watermark (in the overlap) can."""
+    stamp = parse_time(match.article.get("ingested_at"))
+    return stamp is None or stamp < alert.watermark
 
 
 def snapshot(source: Mapping[str, Any]) -> dict[str, Any]:

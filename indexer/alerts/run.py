@@ -26,7 +26,7 @@ from typing import Any
 from elasticsearch import Elasticsearch
 
 from articles.alerts import alerts_alias
-from indexer.alerts.find import matches_of, msearch_lines, since
+from indexer.alerts.find import matches_of, maybe_recorded, msearch_lines, since
 from indexer.alerts.state import (
     Lease,
     Match,
@@ -39,6 +39,7 @@ from indexer.alerts.state import (
     pending_matches,
     read_alerts,
     record_matches,
+    recorded_ids,
 )
 from indexer.alerts.webhook import WebhookOptions, deliver, next_attempt
 
@@ -167,7 +168,7 @@ def _find(
     failed: set[str] = set()
     while todo:
         searches = [(by_id[i], starts[i], after) for i, after in todo.items()]
-        lines = msearch_lines(articles_alias, searches, options.page)
+        lines = msearch_lines(articles_alias, searches, taken, options.page)
         responses = client.msearch(searches=lines).body["responses"]
         report.searches += len(searches)
         found_at = iso(datetime.now(UTC))
@@ -182,9 +183,14 @@ def _find(
             hits = response["hits"]["hits"]
             if len(hits) == options.page:
                 more[alert.id] = hits[-1]["sort"]
-        recorded, repeated, bad = record_matches(client, matches_alias, found, webhooks=webhooks)
+        # What the overlap finds again was recorded by an earlier run: looked up, not rewritten.
+        known = recorded_ids(
+            client, matches_alias, [m.id for m in found if maybe_recorded(by_id[m.alert_id], m)]
+        )
+        fresh = [m for m in found if m.id not in known]
+        recorded, repeated, bad = record_matches(client, matches_alias, fresh, webhooks=webhooks)
         report.found += recorded
-        report.repeated += repeated
+        report.repeated += repeated + len(found) - len(fresh)
         failed.update(bad)
         todo = {i: after for i, after in more.items() if i not in failed}
     report.failed_alerts |= failed

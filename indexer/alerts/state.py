@@ -159,6 +159,15 @@ def record_matches(
     return recorded, repeated, failed
 
 
+def recorded_ids(client: Elasticsearch, alias: str, ids: Sequence[str]) -> set[str]:
+    """Which of these match ids are recorded (a real-time lookup: no refresh needed)."""
+    found: set[str] = set()
+    for start in range(0, len(ids), 1000):
+        docs = client.mget(index=alias, ids=list(ids[start : start + 1000]), source=False)["docs"]
+        found.update(doc["_id"] for doc in docs if doc.get("found"))
+    return found
+
+
 def move_watermarks(
     client: Elasticsearch, articles_alias: str, watermarks: dict[str, datetime], checked: datetime
 ) -> None:

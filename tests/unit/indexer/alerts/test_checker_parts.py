@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from articles.alerts import match_id, signature, verify_signature
-from indexer.alerts.find import matches_of, search_body, since
+from indexer.alerts.find import matches_of, maybe_recorded, search_body, since
 from indexer.alerts.state import Match, SavedAlert
 from indexer.alerts.webhook import WebhookOptions, next_attempt, payload, signed_headers
 from indexer.cli.alerts import Duration
@@ -31,14 +31,31 @@ def test_later_runs_look_back_by_the_overlap() -> None:
 
 
 def test_the_search_filters_the_compiled_query_by_ingestion_in_a_stable_order() -> None:
-    body = search_body(alert(T0, T0), T0, ["2026-01-01", "x"], 500)
+    end = T0 + timedelta(minutes=10)
+    body = search_body(alert(T0, T0), T0, end, ["2026-01-01", "x"], 500)
     assert body["query"]["bool"]["filter"] == [
         {"match_all": {}},
-        {"range": {"ingested_at": {"gte": "2026-01-01T00:00:00.000+00:00"}}},
+        {
+            "range": {
+                "ingested_at": {
+                    "gte": "2026-01-01T00:00:00.000+00:00",
+                    "lt": "2026-01-01T00:10:00.000+00:00",
+                }
+            }
+        },
     ]
     assert body["sort"] == [{"ingested_at": "asc"}, {"id": "asc"}]
     assert body["search_after"] == ["2026-01-01", "x"]
     assert "body" not in body["_source"]
+
+
+def test_only_matches_stamped_before_the_watermark_can_have_been_recorded() -> None:
+    watched = alert(T0, T0 + timedelta(hours=1))
+    before = Match("a1", "n1", "now", {"ingested_at": "2026-01-01T00:59:00+00:00"})
+    after = Match("a1", "n2", "now", {"ingested_at": "2026-01-01T01:00:00+00:00"})
+    assert maybe_recorded(watched, before)
+    assert not maybe_recorded(watched, after)
+    assert maybe_recorded(watched, Match("a1", "n3", "now", {}))
 
 
 def test_matches_keep_a_snapshot_without_empty_fields() -> None:
