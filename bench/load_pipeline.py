@@ -33,6 +33,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from indexer.documents import article_fields, to_action  # noqa: E402
+from indexer.entities.found import Entities  # noqa: E402
 from indexer.formats.inputs import ParsedArticle, read_inputs  # noqa: E402
 from indexer.index.lifecycle import delete_all, ensure_index  # noqa: E402
 from indexer.index.names import sync_names  # noqa: E402
@@ -64,6 +65,7 @@ def extraction_alone(source: Path, workers: int) -> tuple[float, list[dict[str, 
     actions = [
         to_action(item.article, entities, provenance_of(item.article), index=ALIAS)
         for item, entities in extract_in_workers(items, workers=workers)
+        if isinstance(entities, Entities)
     ]
     return time.perf_counter() - started, actions
 

@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from articles import Article, suggest_entries
+from articles import ENTITY_TYPES, Article, suggest_entries
+from articles.limits import MAX_ENTITIES_PER_TYPE, MAX_ENTITY_CHARS, MAX_FORMS_PER_ENTITY
 from indexer.entities.found import Entities
 from indexer.formats.dates import parse_date_text
 
@@ -34,6 +35,7 @@ def to_action(
     article: Article, entities: Entities, provenance: Provenance, *, index: str
 ) -> dict[str, Any]:
     """The bulk `index` action for one article (overwrites a previous version with the same id)."""
+    entities = bounded(entities)
     source: dict[str, Any] = {
         "id": provenance.doc_id,
         **article_fields(article),
@@ -50,6 +52,39 @@ def to_action(
         "duplicate_keys": list(provenance.duplicate_keys),
     }
     return {"_op_type": "index", "_index": index, "_id": provenance.doc_id, "_source": source}
+
+
+def bounded(entities: Entities) -> Entities:
+    """The entities a document may carry (articles/limits.py): the first names of each type,
+    the first forms of each name, none longer than a name can be."""
+    names: dict[str, tuple[str, ...]] = {}
+    forms: dict[str, dict[str, tuple[str, ...]]] = {}
+    mentions: dict[str, tuple[str, ...]] = {}
+    for kind in ENTITY_TYPES:
+        kept = [n for n in getattr(entities, kind) if len(n) <= MAX_ENTITY_CHARS]
+        names[kind] = tuple(kept[:MAX_ENTITIES_PER_TYPE])
+        known = set(names[kind])
+        forms[kind] = {
+            name: tuple(f for f in given if len(f) <= MAX_ENTITY_CHARS)[:MAX_FORMS_PER_ENTITY]
+            for name, given in entities.forms.get(kind, {}).items()
+            if name in known
+        }
+        # Searchable words go with their entities: none of a name or form left out above.
+        allowed = set(names[kind]).union(*forms[kind].values())
+        dropped = set(getattr(entities, kind)).union(*entities.forms.get(kind, {}).values())
+        dropped -= allowed
+        mentions[kind] = tuple(
+            w
+            for w in entities.mentions.get(kind, ())
+            if w not in dropped and len(w) <= MAX_ENTITY_CHARS
+        )
+    return Entities(
+        person=names["person"],
+        organization=names["organization"],
+        location=names["location"],
+        mentions=mentions,
+        forms=forms,
+    )
 
 
 def article_fields(article: Article) -> dict[str, Any]:

@@ -32,9 +32,9 @@ from indexer.load.bulk import DEFAULT_CHUNK_BYTES, DEFAULT_CHUNK_DOCS, BulkItem,
 from indexer.load.changes import ChangeTracker, Planned, Skipped
 from indexer.load.fingerprint import document_id
 from indexer.load.prune import prune_inputs
-from indexer.load.report import Failure, LoadReport, Outcome
+from indexer.load.report import Failure, LoadReport, Note, Outcome
 from indexer.load.retry import DEFAULT_BACKOFF, Backoff, EngineUnavailableError
-from indexer.load.workers import extract_in_workers
+from indexer.load.workers import ExtractFailed, extract_in_workers
 
 # Articles looked up in the engine per round trip when deciding what changed.
 TRIAGE_BATCH = 250
@@ -152,8 +152,27 @@ def plan_documents(
     for item, entities in extract_in_workers(
         planned, workers=options.workers, model=options.model, nlp=nlp
     ):
-        action = to_action(item.article, entities, _stamped(item.provenance), index=options.index)
+        if isinstance(entities, ExtractFailed):
+            _fail(item, entities.reason, report, on_settled)
+            continue
+        try:
+            action = to_action(
+                item.article, entities, _stamped(item.provenance), index=options.index
+            )
+        except Exception as exc:  # one article that cannot be built fails alone
+            _fail(
+                item, f"cannot build the document ({type(exc).__name__}: {exc})", report, on_settled
+            )
+            continue
         yield BulkItem(action, item)
+
+
+def _fail(item: Planned, reason: str, report: LoadReport, on_settled: OnSettled | None) -> None:
+    """A planned write that never reached the engine: its record's FAILED line and count."""
+    report.failures.append(Failure(item.where, reason, item.provenance.doc_id))
+    report.count(item.input, "failed")
+    if on_settled is not None:
+        on_settled(1)
 
 
 def _stamped(provenance: Provenance) -> Provenance:
@@ -202,6 +221,8 @@ def _to_write(
     for batch in _batches(records, report, settle):
         for decision in tracker.triage(batch):
             if isinstance(decision, Skipped):
+                if decision.reason is not None:
+                    report.conflict_lines.append(Note(decision.where, decision.reason))
                 settle(decision.input, decision.outcome)
             else:
                 yield decision
@@ -217,6 +238,7 @@ def _batches(
             report.failures.append(Failure(str(record.origin), record.reason))
             settle(record.origin.path, "failed")
             continue
+        report.note(str(record.origin), record.notes)
         batch.append(record)
         if len(batch) >= TRIAGE_BATCH:
             yield batch

@@ -70,7 +70,11 @@ def exit_on_problems(report: LoadReport) -> None:
 
 
 def list_problems(report: LoadReport) -> None:
-    """One line per failed record, and one if the run was cut short."""
+    """A line per value the limits changed, per failed record, and if the run was cut short."""
+    for note in report.notes:
+        click.echo(f"NOTE {note}", err=True)
+    for conflict in report.conflict_lines:
+        click.echo(f"CONFLICT {conflict}", err=True)
     for failure in report.failures:
         click.echo(f"FAILED {failure}", err=True)
     if report.aborted:

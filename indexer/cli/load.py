@@ -9,15 +9,18 @@ from typing import Any
 import click
 from rich.console import Console
 
+from articles.limits import FETCH_DEADLINE_SECONDS
 from indexer import pipeline
 from indexer.cli.common import Context, engine_errors, finish, ner_pipeline, worker_errors
 from indexer.cli.options import batch_mb_option, model_option, workers_option
+from indexer.formats.fetch import PRIVATE_HINT
 from indexer.formats.fields import FieldMap
 from indexer.formats.inputs import ReadOptions, count_records
 from indexer.index.lifecycle import writable_index
 from indexer.load.progress import LoadProgress
 from indexer.load.report import LoadReport
 from indexer.load.retry import Backoff
+from outbound import AddressPolicy
 
 # Below this many records a second NER process costs more to start (it loads the model again)
 # than it saves.
@@ -55,7 +58,16 @@ _PARALLEL_THRESHOLD = 2_000
     help="Retries (1 s, 2 s, 4 s ... 30 s apart) when the engine is overloaded or unreachable.",
 )
 @click.option(
-    "--fetch-timeout", default=30.0, show_default=True, type=float, help="Seconds per URL."
+    "--fetch-timeout",
+    default=FETCH_DEADLINE_SECONDS,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds per URL in all (connecting, redirects and the whole body).",
+)
+@click.option(
+    "--allow-private-urls",
+    is_flag=True,
+    help="Let URLs (and their redirects) reach loopback, private and link-local addresses.",
 )
 @click.option("--dry-run", is_flag=True, help="Print the bulk actions as JSON Lines; no engine.")
 @click.pass_obj
@@ -71,6 +83,7 @@ def load(
     csv_delimiter: str | None,
     retries: int,
     fetch_timeout: float,
+    allow_private_urls: bool,
     dry_run: bool,
 ) -> None:
     """Load articles from files, folders and URLs: .txt, JSON Lines, JSON, CSV, RSS/Atom, HTML.
@@ -91,7 +104,16 @@ def load(
         index=obj.index,
         workers=workers,
         model=model,
-        read=ReadOptions(fields=fields, csv_delimiter=csv_delimiter, timeout=fetch_timeout),
+        read=ReadOptions(
+            fields=fields,
+            csv_delimiter=csv_delimiter,
+            timeout=fetch_timeout,
+            # The engine's own address is never fetched, flag or not: its answers are no
+            # articles, and indexing them would publish the index's internals.
+            policy=AddressPolicy.refusing(
+                [obj.es_url], allow_private=allow_private_urls, hint=PRIVATE_HINT
+            ),
+        ),
         chunk_bytes=int(batch_mb * 1024 * 1024),
         chunk_docs=batch_size,
         backoff=Backoff(retries=retries),

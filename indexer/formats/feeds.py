@@ -3,21 +3,33 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 import feedparser
+from feedparser.encodings import convert_to_utf8
 
 from articles import Article
 from indexer.formats.dates import date_from_struct, parse_date_text
 from indexer.formats.html_text import html_to_text
 from indexer.formats.records import Origin, ParsedArticle, ParseFailure, Record, one_line
 
+ENTITIES_REFUSED = (
+    "the feed declares XML entities (<!ENTITY>): refused, expanding them can take unbounded memory"
+)
+# What feedparser takes for the end of the prolog, and an entity declaration in it.
+_FIRST_ELEMENT = re.compile(rb"<\w")
+_ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
+
 
 def read_feed(data: bytes, path: str, *, content_type: str | None = None) -> Iterator[Record]:
     """The entries of an RSS or Atom feed; an entry without a title or text fails alone."""
     headers = {"content-type": content_type} if content_type else {}
+    if declares_entities(data, headers):
+        yield ParseFailure(Origin(path), ENTITIES_REFUSED)
+        return
     # A BytesIO, never the bytes themselves: feedparser treats a str or bytes that looks like a
     # URL or path as one and would fetch it.
     parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
@@ -48,6 +60,21 @@ def read_feed(data: bytes, path: str, *, content_type: str | None = None) -> Ite
                 categories=_tags(entry),
             )
             yield ParsedArticle(article, origin)
+
+
+def declares_entities(data: bytes, headers: dict[str, str]) -> bool:
+    """Whether the feed's prolog declares XML entities, which feedparser would expand.
+
+    When expat refuses a document for its entity amplification, feedparser falls back to its
+    loose parser, which expands the entities of the prolog itself, without limit: a 1 MB feed
+    became a 200-million-character summary. No real feed declares entities, so such a feed is
+    refused before feedparser sees it. The check reads the bytes as feedparser does (its own
+    encoding detection, then everything before the first element, where it looks for them).
+    """
+    converted = convert_to_utf8(headers, data, {})
+    first_element = _FIRST_ELEMENT.search(converted)
+    prolog = converted[: first_element.start() + 1] if first_element else converted
+    return _ENTITY_DECLARATION.search(prolog) is not None
 
 
 def _entry_text(entry: Any) -> str:

@@ -18,6 +18,7 @@ from indexer.formats.records import (
     clean_text,
     one_line,
     text_field,
+    unexpected,
 )
 
 # The article fields an input record can carry (seeds/README.md); title and body are required.
@@ -100,6 +101,8 @@ def read_record(
         return ParsedArticle(record_to_article(record, fields, csv_row=csv_row), origin)
     except ParseError as exc:
         return ParseFailure(origin, str(exc))
+    except Exception as exc:  # one odd record must not end the input: it fails alone
+        return ParseFailure(origin, unexpected(exc))
 
 
 def _categories(value: Any, *, split: bool) -> tuple[str, ...]:

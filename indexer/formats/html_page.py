@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import deque
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -104,11 +105,12 @@ def metadata_date(tree: HtmlElement) -> date | None:
 def _json_ld_date(text: str) -> date | None:
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
+        # Broken or absurdly nested metadata says nothing trustworthy about the date.
         return None
-    stack: list[Any] = [data]
+    stack: deque[Any] = deque([data])
     while stack:
-        item = stack.pop(0)
+        item = stack.popleft()
         if isinstance(item, list):
             stack.extend(item)
         elif isinstance(item, dict):

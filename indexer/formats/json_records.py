@@ -9,6 +9,9 @@ from typing import Any
 from indexer.formats.fields import DEFAULT_FIELDS, FieldMap, read_record
 from indexer.formats.records import Origin, ParseError, ParseFailure, Record, decode_utf8
 
+# Python's JSON parser recurses once per level of nesting; an article is never nested deeply.
+TOO_DEEP = "invalid JSON: nested too deeply"
+
 
 def read_json_lines(
     lines: Iterable[bytes], path: str, fields: FieldMap = DEFAULT_FIELDS
@@ -24,6 +27,8 @@ def read_json_lines(
             yield ParseFailure(origin, f"not UTF-8 text (byte {exc.start})")
         except json.JSONDecodeError as exc:
             yield ParseFailure(origin, _json_reason(exc))
+        except RecursionError:
+            yield ParseFailure(origin, TOO_DEEP)
         except ParseError as exc:
             yield ParseFailure(origin, str(exc))
         else:
@@ -42,6 +47,9 @@ def read_json_document(
     except json.JSONDecodeError as exc:
         # A truncated export fails as a whole: without its end, no record in it can be trusted.
         yield ParseFailure(Origin(path), _json_reason(exc))
+        return
+    except RecursionError:
+        yield ParseFailure(Origin(path), TOO_DEEP)
         return
     for number, record in enumerate(_records(document), start=1):
         yield read_record(record, Origin(path, entry=number), fields)

@@ -37,6 +37,8 @@ class ParsedArticle:
 
     article: Article
     origin: Origin
+    # What the door changed on the way in (a date cleared, a body cut), for the load to list.
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,3 +86,9 @@ def decode_utf8(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ParseError(f"not UTF-8 text (byte {exc.start})") from None
+
+
+def unexpected(exc: BaseException) -> str:
+    """The reason given for a record that failed in a way no reader foresaw."""
+    detail = str(exc).replace("\n", " ")[:200]
+    return f"cannot be read ({type(exc).__name__}{': ' + detail if detail else ''})"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from elasticsearch import Elasticsearch
@@ -12,6 +12,7 @@ from spacy.language import Language
 
 from articles import Article
 from indexer.documents import Provenance, stored_article, to_action
+from indexer.entities.found import Entities
 from indexer.index.lifecycle import (
     ReindexError,
     create_next_index,
@@ -22,9 +23,9 @@ from indexer.index.lifecycle import (
 from indexer.index.names import update_names
 from indexer.load.bulk import DEFAULT_CHUNK_BYTES, BulkItem, bulk_load
 from indexer.load.fingerprint import provenance_of
-from indexer.load.report import LoadReport
+from indexer.load.report import Failure, LoadReport
 from indexer.load.retry import DEFAULT_BACKOFF, Backoff
-from indexer.load.workers import extract_in_workers
+from indexer.load.workers import Extracted, ExtractFailed, extract_in_workers
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def reindex(
         )
         items = (
             BulkItem(to_action(s.article, entities, s.provenance, index=new), s)
-            for s, entities in extracted
+            for s, entities in _extracted(extracted, report)
         )
         bulk_load(
             client,
@@ -110,6 +111,17 @@ def reindex(
     # Suggestions follow the alias; a failure here is in the report, the swap stands.
     update_names(client, alias, report, backoff=backoff)
     return Swap(alias, old, new, written)
+
+
+def _extracted(
+    extracted: Iterable[tuple[Stored, Extracted]], report: LoadReport
+) -> Iterator[tuple[Stored, Entities]]:
+    """The articles whose entities were found; the others fail (and so the reindex does)."""
+    for stored, entities in extracted:
+        if isinstance(entities, ExtractFailed):
+            report.failures.append(Failure(stored.where, entities.reason, stored.provenance.doc_id))
+        else:
+            yield stored, entities
 
 
 def rollback(client: Elasticsearch, alias: str) -> Swap:

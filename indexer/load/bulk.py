@@ -10,7 +10,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, cast
 
-from elasticsearch import Elasticsearch
+from elasticsearch import ApiError, Elasticsearch
 
 from indexer.load.report import Failure, LoadReport
 from indexer.load.retry import (
@@ -18,6 +18,7 @@ from indexer.load.retry import (
     RETRY_STATUSES,
     Backoff,
     EngineUnavailableError,
+    describe,
     with_retries,
 )
 
@@ -174,7 +175,21 @@ def _send(
     client: Elasticsearch, chunk: _Chunk[Any], backoff: Backoff
 ) -> Iterator[tuple[int, str | None]]:
     """Each item's position in the chunk and outcome: None when stored, else why it was not."""
-    todo = list(range(len(chunk.items)))
+    return _send_positions(client, chunk, list(range(len(chunk.items))), backoff)
+
+
+def _send_positions(
+    client: Elasticsearch,
+    chunk: _Chunk[Any],
+    todo: list[int],
+    backoff: Backoff,
+) -> Iterator[tuple[int, str | None]]:
+    """Send the items at `todo`; a request refused whole is split until the culprit fails alone.
+
+    The engine refuses a whole bulk request for one bad item in it (400: an id too long, a line
+    it cannot parse) or for its size (413: over `http.max_content_length`, 100mb by default);
+    halving finds the records to blame in a few requests and stores all the others.
+    """
     delays = backoff.delays()
     while todo:
         body = [line for position in todo for line in chunk.lines[position]]
@@ -182,7 +197,16 @@ def _send(
         def send(body: list[bytes] = body) -> Any:
             return client.bulk(operations=cast(Any, body), filter_path=_FILTER_PATH)
 
-        response = with_retries(send, backoff, what="a bulk request")
+        try:
+            response = with_retries(send, backoff, what="a bulk request")
+        except ApiError as exc:  # not retryable: this request, as it is, will never pass
+            if len(todo) == 1:
+                yield todo[0], _refused(exc)
+                return
+            half = len(todo) // 2
+            yield from _send_positions(client, chunk, todo[:half], backoff)
+            yield from _send_positions(client, chunk, todo[half:], backoff)
+            return
         again: list[int] = []
         for position, result in zip(todo, response["items"], strict=True):
             outcome = next(iter(result.values()))
@@ -202,6 +226,15 @@ def _send(
             return
         time.sleep(delay)
         todo = again
+
+
+def _refused(exc: ApiError) -> str:
+    """Why the engine refused a request holding a single record."""
+    if exc.meta.status == 413:
+        return (
+            "too large for one request to the engine (HTTP 413: over its http.max_content_length)"
+        )
+    return f"refused by the engine: {describe(exc)}"
 
 
 def _reason(result: dict[str, Any]) -> str:

@@ -33,12 +33,15 @@ class Planned:
 
 @dataclass(frozen=True)
 class Skipped:
-    """An article left alone: stored already as it is, or a repeat of another record."""
+    """An article left alone: stored already as it is, a repeat of another record, or a record
+    from another source that reuses a stored article's id or URL (a conflict, said in `reason`).
+    """
 
     where: str
     input: str
     doc_id: str
-    outcome: Literal["unchanged", "duplicate"]
+    outcome: Literal["unchanged", "duplicate", "conflict"]
+    reason: str | None = None
 
 
 class ChangeTracker:
@@ -64,6 +67,8 @@ class ChangeTracker:
         self.seen_ids: set[str] = set()
         # Duplicate key -> the document id that claimed it first in this run.
         self.seen_keys: dict[str, str] = {}
+        # Document id -> where this run first met it and the source it has.
+        self.seen_from: dict[str, tuple[str, str | None]] = {}
 
     def triage(self, batch: Sequence[ParsedArticle]) -> list[Planned | Skipped]:
         """What to do with each article of a batch, in input order."""
@@ -78,7 +83,12 @@ class ChangeTracker:
             first = first or next((self.seen_keys[k] for k in keys if k in self.seen_keys), None)
             if first is not None:
                 # The first record of an article in a run wins; later repeats are not stored.
-                decided.append(Skipped(where, input_name, first, "duplicate"))
+                earlier = self.seen_from.get(first)
+                if earlier is not None and not same_source(earlier[1], article.source):
+                    reason = _conflict(article, doc_id, first, earlier[0], earlier[1])
+                    decided.append(Skipped(where, input_name, first, "conflict", reason))
+                else:
+                    decided.append(Skipped(where, input_name, first, "duplicate"))
                 self._remember(first, keys)
                 continue
             same_id = stored.by_id.get(doc_id)
@@ -86,11 +96,17 @@ class ChangeTracker:
             existing = same_id or same_key
             if existing is None:
                 decided.append(self._planned(item, doc_id, digest, keys, "added"))
-                self._remember(doc_id, keys)
+                self._remember(doc_id, keys, (where, article.source))
                 continue
             target = existing["_id"]
             kept = existing.get("_source") or {}
-            if kept.get("content_hash") != digest:
+            if not same_source(kept.get("source"), article.source):
+                # Updates come only from the article's own source: another source reusing its
+                # id or URL is reported and the stored article is left as it is.
+                origin = str(kept.get("origin") or "another input")
+                reason = _conflict(article, doc_id, target, origin, kept.get("source"))
+                decided.append(Skipped(where, input_name, target, "conflict", reason))
+            elif kept.get("content_hash") != digest:
                 # A new version of the article: under its own id, or the stored twin's.
                 decided.append(self._planned(item, target, digest, keys, "updated"))
             elif same_id is None:
@@ -101,7 +117,7 @@ class ChangeTracker:
                 decided.append(self._planned(item, target, digest, keys, "updated"))
             else:
                 decided.append(Skipped(where, input_name, target, "unchanged"))
-            self._remember(target, keys)
+            self._remember(target, keys, (where, kept.get("source")))
         return decided
 
     def _planned(
@@ -117,8 +133,12 @@ class ChangeTracker:
         provenance = Provenance(target, digest, keys, origin, self.ingested_at)
         return Planned(item.article, str(item.origin), origin, provenance, outcome)
 
-    def _remember(self, doc_id: str, keys: tuple[str, ...]) -> None:
+    def _remember(
+        self, doc_id: str, keys: tuple[str, ...], first: tuple[str, str | None] | None = None
+    ) -> None:
         self.seen_ids.add(doc_id)
+        if first is not None:
+            self.seen_from.setdefault(doc_id, first)
         for key in keys:
             self.seen_keys.setdefault(key, doc_id)
 
@@ -165,7 +185,23 @@ class ChangeTracker:
         return stored
 
 
-_FIELDS = ["content_hash", "origin"]
+_FIELDS = ["content_hash", "origin", "source"]
+
+
+def same_source(first: str | None, second: str | None) -> bool:
+    """Whether two records name the same source (case and spacing aside; none matches none)."""
+    return " ".join((first or "").casefold().split()) == " ".join((second or "").casefold().split())
+
+
+def _conflict(
+    article: Article, doc_id: str, target: str, other: str, other_source: str | None
+) -> str:
+    """Why a record was not stored over article `target`, naming both sides."""
+    what = "id" if doc_id == target else "URL"
+    return (
+        f"same {what} as article {target} from {other} (source {other_source!r}), "
+        f"but this record's source is {article.source!r}: not replaced"
+    )
 
 
 class _Stored:

@@ -7,7 +7,8 @@ from typing import Literal
 
 # What happened to one record: written new, written over a changed version, skipped because
 # the stored copy is identical, skipped as a duplicate of another record, or failed.
-Outcome = Literal["added", "updated", "unchanged", "duplicate", "failed"]
+# A conflict is a record from another source reusing a stored article's id or URL: not stored.
+Outcome = Literal["added", "updated", "unchanged", "duplicate", "conflict", "failed"]
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,17 @@ class Failure:
         return f"{self.where}{ident}: {self.reason}"
 
 
+@dataclass(frozen=True)
+class Note:
+    """A record stored with a value changed on the way in (a date cleared, a body cut)."""
+
+    where: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.text}"
+
+
 @dataclass
 class InputSummary:
     """The outcome for one input file or URL."""
@@ -33,6 +45,7 @@ class InputSummary:
     updated: int = 0
     unchanged: int = 0
     duplicate: int = 0
+    conflict: int = 0
     failed: int = 0
     pruned: int = 0
 
@@ -43,7 +56,15 @@ class InputSummary:
     def __str__(self) -> str:
         counts = [
             f"{getattr(self, name)} {name}"
-            for name in ("added", "updated", "unchanged", "duplicate", "failed", "pruned")
+            for name in (
+                "added",
+                "updated",
+                "unchanged",
+                "duplicate",
+                "conflict",
+                "failed",
+                "pruned",
+            )
             if getattr(self, name)
         ]
         return f"{self.input} ({self.format or 'unknown format'}): {', '.join(counts) or 'empty'}"
@@ -55,6 +76,7 @@ _TOTALS: dict[Outcome, str] = {
     "updated": "updated",
     "unchanged": "unchanged",
     "duplicate": "duplicates",
+    "conflict": "conflicts",
 }
 
 
@@ -65,12 +87,19 @@ class LoadReport:
     # Bulk operations the engine acknowledged (in a dry run: documents built and printed).
     written: int = 0
     failures: list[Failure] = field(default_factory=list)
+    # Records kept with a value changed to fit the limits (articles/limits.py), one per change.
+    notes: list[Note] = field(default_factory=list)
+    # How many records those notes are about.
+    adjusted: int = 0
     seconds: float = 0.0
     added: int = 0
     updated: int = 0
     unchanged: int = 0
     duplicates: int = 0
+    conflicts: int = 0
     pruned: int = 0
+    # Records not stored over an article of another source (one line each, naming both).
+    conflict_lines: list[Note] = field(default_factory=list)
     inputs: dict[str, InputSummary] = field(default_factory=dict)
     # Set when the run stopped early (the engine went away); the rest was never tried.
     aborted: str | None = None
@@ -101,6 +130,12 @@ class LoadReport:
         if total is not None:
             setattr(self, total, getattr(self, total) + 1)
 
+    def note(self, where: str, notes: tuple[str, ...]) -> None:
+        """Note what the limits changed in one record (nothing when `notes` is empty)."""
+        if notes:
+            self.adjusted += 1
+            self.notes.extend(Note(where, text) for text in notes)
+
     def opened(self, input_name: str, fmt: str | None) -> None:
         """Note an input as it is opened, with its format: it gets a line even if it is empty."""
         self.input_summary(input_name, fmt)
@@ -129,6 +164,10 @@ class LoadReport:
         }
         if any(details.values()):
             line += ": " + ", ".join(f"{name} {count}" for name, count in details.items())
+        if self.conflicts:
+            line += f", conflicts {self.conflicts}"
+        if self.adjusted:
+            line += f"; {self.adjusted} adjusted to the limits"
         if self.names is not None:
             line += (
                 f"; {self.names} entity names for suggestions synced in {self.names_seconds:.1f}s"

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.engine.support import free_port
+from tests.support import free_port
 
 pytestmark = pytest.mark.slow
 

@@ -17,15 +17,17 @@ from elasticsearch import Elasticsearch
 from elasticsearch.helpers import scan
 
 from engine import EngineError, NodeConfig, start, stop
-from tests.support import delete_indices
+from tests.support import delete_indices, free_port
 
 pytestmark = [pytest.mark.es, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parents[3]
 CORPUS_FILE = REPO.parent / "shared" / "corpus" / "news-0001.jsonl"
-# A node of its own, so killing it disturbs no other test or benchmark: 50 above the main
-# node's port, so checkouts tested side by side on other ES_PORTs never share it.
-PORT = NodeConfig.from_env().port + 50
+# A node of its own, so killing it disturbs no other test or benchmark. Its ports are free ones
+# picked once per run (a fixed offset from ES_PORT can land on another node's transport port,
+# 9300-9399), and its folder is named after the main node's port, so checkouts tested side by
+# side never share it.
+MAIN = NodeConfig.from_env()
 ARTICLES = 600
 
 
@@ -35,8 +37,13 @@ def required() -> bool:
 
 @pytest.fixture(scope="module")
 def node() -> Iterator[NodeConfig]:
-    """A second local node on PORT (same distribution and plugin), stopped afterwards."""
-    cfg = NodeConfig(port=PORT, root=NodeConfig.from_env().root)
+    """A second local node on free ports (same distribution and plugin), stopped afterwards."""
+    cfg = NodeConfig(
+        port=free_port(),
+        transport_port=free_port(),
+        name=f"death-test-{MAIN.port}",
+        root=MAIN.root,
+    )
     try:
         start(cfg)
     except (EngineError, OSError) as exc:

@@ -153,6 +153,40 @@ def test_a_changed_duplicate_updates_the_stored_article_instead_of_adding_one(
     assert stored["r1"]["body"] == "Updated text."
 
 
+def test_another_source_reusing_a_stored_id_or_url_is_a_conflict_and_replaces_nothing(
+    es, es_url, alias, tmp_path
+):
+    first = write_jsonl(
+        tmp_path / "wire.jsonl", [record(1), record(2, url="https://wire.example/2")]
+    )
+    load(es_url, alias, first)
+    before = docs(es, alias)
+    intruder = write_jsonl(
+        tmp_path / "blog.jsonl",
+        [
+            record(1, body="Rewritten by someone else.") | {"source": "Blog"},
+            record(9, url="https://WIRE.example/2?utm_source=x") | {"source": "Blog"},
+        ],
+    )
+    result = load(es_url, alias, intruder)
+    assert result.exit_code == 0, result.output
+    assert (
+        f"CONFLICT {intruder}:1: same id as article r1 from {first} (source 'Test Wire'), "
+        "but this record's source is 'Blog': not replaced"
+    ) in result.output
+    assert (
+        f"CONFLICT {intruder}:2: same URL as article r2 from {first} (source 'Test Wire'), "
+        "but this record's source is 'Blog': not replaced"
+    ) in result.output
+    assert "indexed 0, failed 0" in result.output
+    assert ", conflicts 2" in result.output
+    assert f"input {intruder} (jsonl): 2 conflict" in result.output
+    after = docs(es, alias)
+    assert {k: (d["title"], d["body"], d["source"]) for k, d in after.items()} == {
+        k: (d["title"], d["body"], d["source"]) for k, d in before.items()
+    }
+
+
 def test_prune_removes_articles_whose_input_no_longer_holds_them(es, es_url, alias, tmp_path):
     folder = tmp_path / "inbox"
     folder.mkdir()

@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-import socket
 import stat
 import zipfile
 from pathlib import Path
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def write_zip(path: Path, entries: dict[str, tuple[str, int]]) -> None:

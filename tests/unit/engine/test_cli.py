@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from engine.__main__ import main
-from tests.unit.engine.support import free_port
+from tests.support import free_port
 
 
 def test_status_command_exits_1_when_no_node_answers(

@@ -22,7 +22,8 @@ from engine.config import NodeConfig
 from engine.errors import EngineError
 from engine.lifecycle import NodeStatus
 from engine.service_user import run_as
-from tests.unit.engine.support import free_port, write_zip
+from tests.support import free_port
+from tests.unit.engine.support import write_zip
 
 Routes = dict[str, tuple[int, object]]
 

@@ -93,3 +93,27 @@ def test_a_stored_document_reads_back_as_the_article_it_was_built_from():
     article = replace(ARTICLE, url="https://example.org/a")
     assert stored_article("x1", article_fields(article)) == article
     assert stored_article("x2", {"published": ""}) == Article(id="x2", title="", body="")
+
+
+def test_an_entity_bomb_is_cut_to_the_limits_with_forms_and_mentions_that_go_with_it():
+    from articles.limits import MAX_ENTITIES_PER_TYPE, MAX_ENTITY_CHARS, MAX_FORMS_PER_ENTITY
+
+    names = tuple(f"Person {n}" for n in range(100_000))
+    forms = {name: (name.split()[1], f"Mr {name}") for name in names}
+    forms[names[0]] = tuple(f"form {n}" for n in range(MAX_FORMS_PER_ENTITY + 5))
+    long_name = "N" * (MAX_ENTITY_CHARS + 1)
+    entities = Entities(
+        person=(long_name, *names),
+        location=("Iran",),
+        mentions={"person": (long_name, *(w for n in names for w in (n, *forms[n]))),
+                  "location": ("Iran",)},
+        forms={"person": forms},
+    )  # fmt: skip
+    source = to_action(ARTICLE, entities, PROVENANCE, index="articles")["_source"]
+    assert source["person"] == list(names[:MAX_ENTITIES_PER_TYPE])
+    assert source["location"] == ["Iran"]
+    kept_forms = [f for f in source["entity_forms"] if f.startswith("person")]
+    assert len(kept_forms) == MAX_FORMS_PER_ENTITY + 2 * (MAX_ENTITIES_PER_TYPE - 1)
+    assert "Person 99999" not in source["person_mentions"]
+    assert long_name not in source["person_mentions"]
+    assert "Person 0" in source["person_mentions"] and "Mr Person 1" in source["person_mentions"]

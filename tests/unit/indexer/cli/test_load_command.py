@@ -65,3 +65,32 @@ def test_missing_model_is_reported_clearly(monkeypatch):
     result = CliRunner().invoke(cli.main, ["load", "--dry-run", str(REPO / "seeds")])
     assert result.exit_code == 1
     assert "no spaCy English model is installed" in result.output
+
+
+def test_an_article_the_entity_step_breaks_on_fails_alone(monkeypatch, tmp_path):
+    from spacy.language import Language
+
+    @Language.component("explodes_on_boom")
+    def explodes_on_boom(doc):
+        if "BOOM" in doc.text:
+            raise RecursionError("maximum recursion depth exceeded")
+        return doc
+
+    def exploding_nlp(model=None):
+        nlp = spacy.blank("en")
+        nlp.add_pipe("explodes_on_boom")
+        return nlp
+
+    monkeypatch.setattr(common, "build_nlp", exploding_nlp)
+    path = tmp_path / "news.jsonl"
+    records = [{"id": f"n{n}", "title": f"Story {n}", "body": "Calm."} for n in range(3)]
+    records[1]["body"] = "BOOM"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    result = CliRunner().invoke(cli.main, ["load", "--dry-run", str(path)])
+    assert result.exit_code == 1
+    assert [json.loads(line)["_id"] for line in result.stdout.splitlines()] == ["n0", "n2"]
+    assert (
+        f"FAILED {path}:2 (id n1): entity extraction failed "
+        "(RecursionError: maximum recursion depth exceeded)"
+    ) in result.stderr
+    assert "built 2, failed 1" in result.stderr

@@ -1,4 +1,8 @@
-"""Feeds and pages given as URLs, fetched from a local HTTP server the test starts."""
+"""Feeds and pages given as URLs, fetched from a local HTTP server the test starts.
+
+The server is on loopback, which only `--allow-private-urls` (here: a policy allowing private
+addresses) lets a load reach; tests/integration/indexer/test_fetch_rules.py has the refusals.
+"""
 
 import threading
 from collections.abc import Iterator
@@ -8,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.formats.inputs import ParsedArticle, ParseFailure, read_inputs
+from indexer.formats.inputs import ParsedArticle, ParseFailure, ReadOptions, read_inputs
+from outbound import AddressPolicy
 
 REPO = Path(__file__).resolve().parents[4]
 INGEST = REPO / "tests" / "data" / "ingest"
@@ -52,8 +57,11 @@ def server() -> Iterator[str]:
     thread.join()
 
 
+LOOPBACK_ALLOWED = ReadOptions(policy=AddressPolicy(allow_private=True))
+
+
 def read(*urls):
-    items = list(read_inputs(urls))
+    items = list(read_inputs(urls, LOOPBACK_ALLOWED))
     return (
         [i for i in items if isinstance(i, ParsedArticle)],
         [i for i in items if isinstance(i, ParseFailure)],

@@ -97,11 +97,25 @@ def test_an_engine_that_stays_away_aborts_and_lists_the_unconfirmed_records():
     assert report.failures[0].reason.startswith("not confirmed, the engine went away")
 
 
-def test_non_retryable_api_errors_are_raised_at_once():
+def test_a_request_refused_whole_is_not_retried_and_its_one_record_fails_with_the_reason():
     client = ScriptedClient(ApiError("bad request", meta(400), {}))
-    with pytest.raises(ApiError):
-        bulk_load(client, [action(1)], backoff=NO_WAIT, concurrency=1)  # type: ignore[arg-type]
+    report = bulk_load(client, [action(1)], backoff=NO_WAIT, concurrency=1)  # type: ignore[arg-type]
     assert len(client.requests) == 1
+    assert [str(f) for f in report.failures] == [
+        "in.jsonl:1 (id d1): refused by the engine: HTTP 400 bad request"
+    ]
+
+
+def test_a_request_refused_whole_is_halved_until_the_culprit_fails_alone():
+    too_large = ApiError("Request Entity Too Large", meta(413), {})
+    client = ScriptedClient(too_large, 201, too_large, 201, too_large)
+    report = bulk_load(client, [action(n) for n in range(1, 5)], backoff=NO_WAIT, concurrency=1)  # type: ignore[arg-type]
+    assert [len(r) for r in client.requests] == [4, 2, 2, 1, 1]
+    assert report.written == 3
+    assert [str(f) for f in report.failures] == [
+        "in.jsonl:4 (id d4): too large for one request to the engine "
+        "(HTTP 413: over its http.max_content_length)"
+    ]
 
 
 def test_delete_actions_have_no_source_line():

@@ -15,7 +15,7 @@ def test_repeats_within_a_run_are_stored_once_first_record_wins():
     first = Article(id="a", title="Baku summit", body="1", url="https://x.org/1", source="W")
     same_url = Article(id="b", title="Other title", body="2", url="https://x.org/1/", source="W")
     same_title = Article(id="c", title="Baku  summit", body="3", url="https://x.org/3", source="W")
-    same_id = Article(id="a", title="Anything", body="4")
+    same_id = Article(id="a", title="Anything", body="4", source="w ")
     other = Article(id="d", title="Yerevan talks", body="5", source="W")
     decisions = tracker.triage(
         [parsed(a, n) for n, a in enumerate([first, same_url, same_title, same_id, other], 1)]
@@ -30,6 +30,26 @@ def test_repeats_within_a_run_are_stored_once_first_record_wins():
     assert all(d.doc_id == "a" for d in decisions[1:4] if isinstance(d, Skipped))
     assert {d.outcome for d in decisions if isinstance(d, Skipped)} == {"duplicate"}
     assert tracker.seen_ids == {"a", "d"}
+
+
+def test_a_repeat_from_another_source_within_a_run_is_a_conflict_naming_both():
+    tracker = ChangeTracker(None, "articles")
+    first = Article(id="a", title="Baku summit", body="1", url="https://x.org/1", source="Wire")
+    same_id = Article(id="a", title="Anything", body="2", source="Blog")
+    same_url = Article(id="b", title="Other", body="3", url="https://x.org/1")
+    _, by_id, by_url = tracker.triage(
+        [parsed(a, n) for n, a in enumerate([first, same_id, same_url], 1)]
+    )
+    assert isinstance(by_id, Skipped) and isinstance(by_url, Skipped)
+    assert (by_id.outcome, by_url.outcome) == ("conflict", "conflict")
+    assert by_id.reason == (
+        "same id as article a from /in/feed.jsonl:1 (source 'Wire'), "
+        "but this record's source is 'Blog': not replaced"
+    )
+    assert by_url.reason == (
+        "same URL as article a from /in/feed.jsonl:1 (source 'Wire'), "
+        "but this record's source is None: not replaced"
+    )
 
 
 def test_planned_articles_carry_their_fingerprints_and_input():
