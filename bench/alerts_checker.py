@@ -36,10 +36,11 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
+from relevance_gold import SPLITS, read_queries  # noqa: E402
+
 from articles import concrete_index_name, index_body  # noqa: E402
 from articles.alerts import alerts_alias, matches_alias, versioned_name  # noqa: E402
 from indexer.alerts.run import CheckOptions, check_alerts  # noqa: E402
-from relevance_gold import SPLITS, read_queries  # noqa: E402
 from search import create_app  # noqa: E402
 from search.config import Settings  # noqa: E402
 
