@@ -3,7 +3,7 @@
 A saved search is made from the same parameters as `/api/search` (those that decide which
 articles match: words, facet values, dates), compiled here into the engine query that the
 checker runs (search/matching.py) and stored with the fingerprint of the code that compiled it.
-No Flask, no I/O: the engine calls are in search/alert_store.py.
+No Flask, no I/O: the engine calls are in search/alert_pages.py.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ FacetList = Annotated[
     Field(max_length=MAX_VALUES_PER_FACET),
 ]
 # A day as /api/search takes it, or empty (the same as absent).
-Day = Annotated[
+SearchDay = Annotated[
     str, WithJsonSchema({"anyOf": [{"type": "string", "format": "date"}, {"const": ""}]})
 ]
 
@@ -59,8 +59,8 @@ class AlertSearch(ParamsModel):
     organization: FacetList = ()
     location: FacetList = ()
     source: FacetList = ()
-    date_from: Day = Field("", alias="from", description="First publication day, inclusive.")
-    date_to: Day = Field("", alias="to", description="Last publication day, inclusive.")
+    date_from: SearchDay = Field("", alias="from", description="First publication day, inclusive.")
+    date_to: SearchDay = Field("", alias="to", description="Last publication day, inclusive.")
 
     def getlist(self, key: str) -> list[str]:
         """The values of URL parameter `key`, as a query string would give them."""
