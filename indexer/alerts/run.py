@@ -36,6 +36,7 @@ from indexer.alerts.state import (
     iso,
     mark,
     move_watermarks,
+    orphaned_matches,
     pending_matches,
     read_alerts,
     record_matches,
@@ -52,6 +53,9 @@ DEFAULT_OVERLAP = timedelta(minutes=5)
 DEFAULT_BATCH = 100
 DEFAULT_PAGE = 500
 DEFAULT_LEASE_SECONDS = 600.0
+# Records of deleted alerts removed per run (the rest go in later runs).
+ORPHANS_PER_RUN = 10_000
+MAX_TERMS = 65_536
 # Pending matches read and spread over the delivery threads at a time.
 PENDING_PAGE = 500
 
@@ -99,6 +103,8 @@ class CheckReport:
         )
         if self.stale:
             line += f"; {self.stale} alerts compiled by an older search version"
+        if self.forgotten:
+            line += f"; {self.forgotten} matches of deleted alerts removed"
         return line
 
 
@@ -123,6 +129,12 @@ def check_alerts(client: Elasticsearch, articles_alias: str, options: CheckOptio
             lease.renew()
         if options.webhooks is not None:
             _deliver(client, matches, alerts, options.webhooks, report, lease)
+        kept = [*alerts, *report.unreadable]
+        # A terms query takes up to 65,536 values; past that, orphans simply stay.
+        if len(kept) <= MAX_TERMS:
+            orphans = orphaned_matches(client, matches, kept, limit=ORPHANS_PER_RUN)
+            forget_matches(client, matches, orphans)
+            report.forgotten += len(orphans)
     finally:
         lease.release()
         report.seconds = time.perf_counter() - started
@@ -220,7 +232,6 @@ def _deliver(
     # An alert whose webhook failed every try this run waits: its other matches are not
     # tried until the next run (order is kept, and one dead endpoint does not hold up others).
     waiting: set[str] = set()
-    orphans: list[str] = []
     lock = threading.Lock()
 
     def serve(alert: SavedAlert, queue: list[Match]) -> None:
@@ -239,17 +250,12 @@ def _deliver(
         for page in _pages(pending_matches(client, matches_alias, now), PENDING_PAGE):
             queues: dict[str, list[Match]] = {}
             for match in page:
-                alert = alerts.get(match.alert_id)
-                if alert is None:
-                    orphans.append(match.id)
-                elif match.alert_id not in waiting:
+                # A match of an alert deleted meanwhile is left to the sweep of orphans.
+                if match.alert_id in alerts and match.alert_id not in waiting:
                     queues.setdefault(match.alert_id, []).append(match)
             for future in [pool.submit(serve, alerts[a], q) for a, q in queues.items()]:
                 future.result()
             lease.renew()
-    if orphans:
-        forget_matches(client, matches_alias, orphans)
-        report.forgotten += len(orphans)
 
 
 @dataclass(frozen=True)

@@ -230,10 +230,25 @@ def mark(client: Elasticsearch, alias: str, match: Match, fields: dict[str, Any]
 
 
 def forget_matches(client: Elasticsearch, alias: str, match_ids: Sequence[str]) -> None:
-    """Delete the matches of alerts that no longer exist."""
+    """Delete these match records."""
     actions = [{"_op_type": "delete", "_index": alias, "_id": mid} for mid in match_ids]
     for _ in helpers.streaming_bulk(client, actions, raise_on_error=False, chunk_size=500):
         pass
+
+
+def orphaned_matches(
+    client: Elasticsearch, alias: str, alert_ids: Sequence[str], *, limit: int
+) -> list[str]:
+    """Up to `limit` match records whose alert no longer exists (deleted through the API,
+    which leaves its matches to the checker: the engine has no delete-by-query here)."""
+    query = {
+        "bool": {
+            "filter": [{"exists": {"field": "alert_id"}}],
+            "must_not": [{"terms": {"alert_id": list(alert_ids)}}],
+        }
+    }
+    hits = client.search(index=alias, query=query, size=limit, source=False)["hits"]["hits"]
+    return [str(hit["_id"]) for hit in hits]
 
 
 class LeaseTakenError(RuntimeError):

@@ -107,13 +107,18 @@ def run_command(
             concurrency=concurrency,
         ),
     )
+    if every is None:
+        report = _run_once(obj, options)
+        if report is not None and not report.ok:
+            sys.exit(1)
+        return
     while True:
         started = time.monotonic()
-        report = _run_once(obj, options)
-        if every is None:
-            if report is not None and not report.ok:
-                sys.exit(1)
-            return
+        try:
+            _run_once(obj, options)
+        except click.ClickException as exc:
+            # The loop outlives an engine that is away for a while: the next run catches up.
+            click.echo(f"run failed: {exc.format_message()}", err=True)
         time.sleep(max(0.0, every.total_seconds() - (time.monotonic() - started)))
 
 

@@ -109,3 +109,31 @@ def test_a_second_checker_stands_aside_while_one_holds_the_lease(
         assert "skipped: another checker" in run.stderr
     finally:
         held.release()
+
+
+def test_the_checker_removes_the_matches_of_a_deleted_alert(
+    client: FlaskClient, es: Elasticsearch, es_url: str, alias: str
+) -> None:
+    from articles.alerts import matches_alias
+    from tests.integration.alerts.news import articles, write
+
+    kept = client.post("/api/alerts", json={"name": "kept"}, headers=KEY).json
+    gone = client.post("/api/alerts", json={"name": "gone"}, headers=KEY).json
+    assert kept is not None and gone is not None
+    write(es, alias, articles(3, seed=5, prefix="d"))
+    es.indices.refresh(index=alias)
+    command = [sys.executable, "-m", "indexer", "--es-url", es_url, "--index", alias]
+    run = [*command, "alerts", "run"]
+    first = subprocess.run(run, cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert "6 new matches" in first.stdout, first.stdout + first.stderr
+
+    def owners() -> list[str]:
+        es.indices.refresh(index=matches_alias(alias))
+        hits = es.search(index=matches_alias(alias), query={"exists": {"field": "alert_id"}})
+        return sorted(hit["_source"]["alert_id"] for hit in hits["hits"]["hits"])
+
+    assert owners() == sorted([kept["id"]] * 3 + [gone["id"]] * 3)
+    client.delete(f"/api/alerts/{gone['id']}", headers=KEY)
+    second = subprocess.run(run, cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert "3 matches of deleted alerts removed" in second.stdout, second.stdout
+    assert owners() == [kept["id"]] * 3
