@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import parse_qsl
 
-from elasticsearch import BadRequestError, Elasticsearch, NotFoundError
+from elasticsearch import BadRequestError, ConflictError, Elasticsearch, NotFoundError, helpers
 from flask import request
+from werkzeug.datastructures import MultiDict
 
 from articles.alerts import alerts_index_body, versioned_name
 from search.alerts import (
@@ -32,6 +34,8 @@ from search.auth import KEY_HEADER, require_key, require_read_key
 from search.config import Settings, get_settings
 from search.errors import AppError
 from search.es import get_es
+from search.matching import compiler_version, match_query
+from search.params import InvalidParam, SearchParams
 from search.webhook_target import check_webhook_url
 
 # The largest saved search the parameters' limits allow, written with \u escapes, is ~200 KB.
@@ -163,6 +167,43 @@ def run_delete(client: Elasticsearch, articles_alias: str, alert_id: str) -> boo
     except NotFoundError:
         return False
     return True
+
+
+def run_recompile(client: Elasticsearch, settings: Settings) -> tuple[int, list[str]]:
+    """Compile the stale saved searches again with this code, keeping their ids, watermarks
+    and secrets: (how many were brought up to date, the ids whose search no longer validates)."""
+    alerts, _ = alias_names(settings.index_alias)
+    if not client.indices.exists_alias(name=alerts):
+        return 0, []
+    version = compiler_version()
+    stale = {"bool": {"must_not": [{"term": {"query_version": version}}]}}
+    updated, refused = 0, []
+    hits = helpers.scan(client, index=alerts, query={"query": stale, "seq_no_primary_term": True})
+    for hit in list(hits):
+        source = dict(hit.get("_source") or {})
+        args = MultiDict(parse_qsl(str(source.get("search_args") or "")))
+        try:
+            params = SearchParams.from_args(args, max_size=settings.max_page_size)
+        except InvalidParam:
+            refused.append(str(hit["_id"]))
+            continue
+        source |= {"query": match_query(params, settings.index_alias), "query_version": version}
+        # Written whole (a partial update would merge the old query into the new one), and
+        # only over the version read: an alert deleted or checked meanwhile is left alone.
+        try:
+            client.index(
+                index=alerts,
+                id=hit["_id"],
+                document=source,
+                if_seq_no=hit["_seq_no"],
+                if_primary_term=hit["_primary_term"],
+            )
+        except ConflictError:
+            continue
+        updated += 1
+    client.indices.put_mapping(index=alerts, meta={"query_version": version})
+    client.indices.refresh(index=alerts)
+    return updated, refused
 
 
 def ensure_alerts_index(client: Elasticsearch, alias: str) -> None:

@@ -167,7 +167,7 @@ class Alert(ApiModel):
     stale: bool = Field(
         description=(
             "Whether the stored query was compiled by an older version of the search code "
-            "(it still runs; creating the alert again brings it up to date)."
+            "(it still runs; `flask --app search alerts-recompile` brings it up to date)."
         )
     )
 

@@ -7,6 +7,7 @@ import sys
 
 import pytest
 from elasticsearch import Elasticsearch
+from flask import Flask
 from flask.testing import FlaskClient
 
 from articles.alerts import alerts_alias
@@ -137,3 +138,27 @@ def test_the_checker_removes_the_matches_of_a_deleted_alert(
     second = subprocess.run(run, cwd=REPO, capture_output=True, text=True, timeout=120)
     assert "3 matches of deleted alerts removed" in second.stdout, second.stdout
     assert owners() == [kept["id"]] * 3
+
+
+def test_stale_saved_searches_are_compiled_again_in_place(
+    app: Flask, client: FlaskClient, es: Elasticsearch, alias: str
+) -> None:
+    created = client.post(
+        "/api/alerts", json={"name": "x", "search": {"q": "oil"}}, headers=KEY
+    ).json
+    assert created is not None
+    index = alerts_alias(alias)
+    fresh = es.get(index=index, id=created["id"])["_source"]
+    es.update(
+        index=index,
+        id=created["id"],
+        doc={"query_version": "old", "query": {"match_none": {}}},
+        refresh=True,
+    )
+    assert client.get(f"/api/alerts/{created['id']}").json["stale"] is True  # type: ignore[index]
+    result = app.test_cli_runner().invoke(args=["alerts-recompile"])
+    assert result.exit_code == 0, result.output
+    assert "1 saved searches compiled again" in result.output
+    again = es.get(index=index, id=created["id"])["_source"]
+    assert again["query"] == fresh["query"] and again["watermark"] == fresh["watermark"]
+    assert client.get(f"/api/alerts/{created['id']}").json["stale"] is False  # type: ignore[index]
