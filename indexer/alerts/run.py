@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -146,7 +146,7 @@ def _batches(alerts: list[SavedAlert], size: int) -> Iterator[list[SavedAlert]]:
         yield alerts[start : start + size]
 
 
-def _stale(client: Elasticsearch, articles_alias: str, alerts: Any) -> int:
+def _stale(client: Elasticsearch, articles_alias: str, alerts: Collection[SavedAlert]) -> int:
     """How many alerts were compiled by another version than the one that last saved one."""
     if not alerts:
         return 0
