@@ -7,12 +7,19 @@ import socket
 from pathlib import Path
 
 from click.testing import CliRunner, Result
+from elasticsearch import Elasticsearch
 
+from articles.alerts import alerts_alias, matches_alias, versioned_name
 from indexer.index.lifecycle import delete_all
 
-# Every index of an alias and of its names index, deleted after a test (by name: the engine
-# refuses wildcard deletes).
-delete_indices = delete_all
+
+def delete_indices(es: Elasticsearch, alias: str) -> list[str]:
+    """Every index of an alias, of its names index, and of its saved searches and their
+    matches, deleted after a test (by name: the engine refuses wildcard deletes)."""
+    deleted = delete_all(es, alias)
+    alerts = [versioned_name(alerts_alias(alias)), versioned_name(matches_alias(alias))]
+    es.indices.delete(index=alerts, ignore_unavailable=True)
+    return deleted
 
 
 def free_port() -> int:

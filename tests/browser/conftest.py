@@ -22,7 +22,6 @@ from articles import concrete_index_name, index_body
 from search import create_app
 from search.config import Settings
 from tests.conftest import REPO, _engine_required
-from tests.integration.alerts.conftest import delete_alert_indices
 from tests.integration.search.sample import load_sample
 from tests.support import delete_indices
 
@@ -42,7 +41,6 @@ def browser_alias(es: Elasticsearch) -> Iterator[str]:
     load_sample(es, alias)
     yield alias
     delete_indices(es, alias)
-    delete_alert_indices(es, alias)
 
 
 @pytest.fixture(scope="session")

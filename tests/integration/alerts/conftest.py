@@ -2,32 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from elasticsearch import Elasticsearch
 from flask import Flask
 from flask.testing import FlaskClient
 
-from articles.alerts import alerts_alias, matches_alias, versioned_name
 from search import create_app
 from search.config import Settings
 
 API_KEY = "test-key-0123456789abcdef"
 
 
-def delete_alert_indices(es: Elasticsearch, alias: str) -> None:
-    """The alerts and matches indices of `alias` (by name: wildcards are refused)."""
-    names = [versioned_name(alerts_alias(alias)), versioned_name(matches_alias(alias))]
-    es.indices.delete(index=names, ignore_unavailable=True)
-
-
 @pytest.fixture
-def alias(es: Elasticsearch, make_alias: Callable[[], str]) -> Iterator[str]:
-    """An empty articles alias; its alerts and matches indices go with it afterwards."""
-    name = make_alias()
-    yield name
-    delete_alert_indices(es, name)
+def alias(make_alias: Callable[[], str]) -> str:
+    """An empty articles alias (its alerts and matches indices go with it afterwards)."""
+    return make_alias()
 
 
 @pytest.fixture
