@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 CORPUS ?=
 export INDEX_ALIAS ?= articles
 
-.PHONY: help setup chromium engine engine-stop engine-status cluster cluster-stop cluster-status learn index run serve dev test unit lint fmt bench-load bench-search bench-ingest bench-relevance bench-cluster-faults bench-cluster-shards clean
+.PHONY: help setup chromium axe engine engine-stop engine-status cluster cluster-stop cluster-status learn index run serve dev test unit lint fmt bench-load bench-search bench-ingest bench-relevance bench-cluster-faults bench-cluster-shards bench-export bench-alerts clean
 
 help:
 	@echo "make run      set up, start the engine, index seeds/ (+ CORPUS), serve on http://$(HOST):$(PORT)"
@@ -24,6 +24,8 @@ help:
 	@echo "make bench-relevance nDCG@10/P@5/R@10 of /api/search vs plain multi_match (SPLIT=test|dev|all)"
 	@echo "make bench-cluster-faults  searches lost per client setting while cluster nodes die or hang"
 	@echo "make bench-cluster-shards  load docs/s and search latency for 1-3 shards (on ES_URL)"
+	@echo "make bench-export  /api/export's peak memory for ~10k and all articles"
+	@echo "make bench-alerts  the alerts checker's time per run with 1,000 saved searches"
 
 # The virtualenv is rebuilt only when the pinned requirements change.
 $(VENV)/.installed: requirements.txt requirements-dev.txt requirements-model.txt
@@ -82,7 +84,16 @@ run: index serve
 chromium:
 	bash tests/browser/ensure-chromium.sh
 
-test: setup chromium
+# axe-core, the accessibility checker the browser tests inject into each page: the version in
+# package-lock.json, installed by npm from the lockfile (node_modules/ is git-ignored). Needs
+# Node.js and npm; without them the accessibility tests skip (with CI=true they fail).
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "accessibility tests: npm not found; install Node.js to run them" >&2; fi
+
+axe: node_modules/.package-lock.json
+
+test: setup chromium axe
 	$(PY) -m pytest --cov --cov-report=term:skip-covered
 
 unit: setup
@@ -123,6 +134,14 @@ bench-cluster-faults: cluster
 # Shard counts compared on whatever ES_URL points at (one node, or a cluster's nodes).
 bench-cluster-shards: setup
 	$(PY) bench/cluster_shards.py --label $(or $(LABEL),$(NODES)-nodes)
+
+# Export memory for ~10k and all 44k articles, and the alerts checker with 1,000 saved searches
+# (both read `bench-articles`, left by bench-load; the checker writes only alerts-bench-* indices).
+bench-export: engine
+	$(PY) bench/export_memory.py
+
+bench-alerts: engine
+	$(PY) bench/alerts_checker.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

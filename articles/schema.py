@@ -208,9 +208,12 @@ def data_aliases(alias: str = INDEX_ALIAS) -> tuple[str, ...]:
     """Every alias whose indices hold the product's data for `alias`, the articles' first.
 
     The one list of what a snapshot keeps (indexer/index/snapshots.py) and what deleting an
-    alias's indices removes: a new index of the product (alerts, say) joins it here.
+    alias's indices removes: a new index of the product joins it here.
     """
-    return (alias, names_alias(alias))
+    # Imported here: articles.alerts builds on this module.
+    from articles.alerts import alerts_alias, matches_alias
+
+    return (alias, names_alias(alias), alerts_alias(alias), matches_alias(alias))
 
 
 def names_index_body() -> dict[str, Any]:

@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from elasticsearch import Elasticsearch
 from spacy.language import Language
 
-from indexer.documents import to_action
+from indexer.documents import Provenance, to_action
 from indexer.entities.extract import extract_entities
 from indexer.entities.found import Entities
 from indexer.formats.inputs import ParsedArticle, ParseFailure, ReadOptions, Record, read_inputs
@@ -155,7 +156,9 @@ def plan_documents(
             _fail(item, entities.reason, report, on_settled)
             continue
         try:
-            action = to_action(item.article, entities, item.provenance, index=options.index)
+            action = to_action(
+                item.article, entities, _stamped(item.provenance), index=options.index
+            )
         except Exception as exc:  # one article that cannot be built fails alone
             _fail(
                 item, f"cannot build the document ({type(exc).__name__}: {exc})", report, on_settled
@@ -170,6 +173,16 @@ def _fail(item: Planned, reason: str, report: LoadReport, on_settled: OnSettled 
     report.count(item.input, "failed")
     if on_settled is not None:
         on_settled(1)
+
+
+def _stamped(provenance: Provenance) -> Provenance:
+    """The provenance with `ingested_at` set to now, as the document is built for writing.
+
+    Not the run's start: a load can run for an hour, and the alerts checker finds new articles
+    by this stamp, looking back only as far as a document can take to be written and become
+    searchable (indexer/alerts/find.py).
+    """
+    return replace(provenance, ingested_at=datetime.now(UTC).isoformat(timespec="milliseconds"))
 
 
 def entity_step(

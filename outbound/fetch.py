@@ -73,9 +73,13 @@ class _Exchange:
         stop_at: float,
         deadline: float,
         headers: dict[str, str],
+        *,
+        method: str = "GET",
+        body: bytes | None = None,
     ) -> None:
         self.target, self.addresses, self.url = target, addresses, url
         self.stop_at, self.deadline, self.headers = stop_at, deadline, headers
+        self.method, self.body = method, body
         self.sock: socket.socket | None = None
         self.timer: threading.Timer | None = None
         self.expired = threading.Event()
@@ -97,7 +101,7 @@ class _Exchange:
                 connection.sock = raw
             parts = urlsplit(self.url)
             path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-            connection.request("GET", path, headers=self.headers)
+            connection.request(self.method, path, body=self.body, headers=self.headers)
             return connection.getresponse()
         except Exception as exc:
             self._close()

@@ -10,7 +10,7 @@ import os
 from elasticsearch import Elasticsearch
 from flask import Flask
 
-from search import api, config, es, health, ui
+from search import api, commands, config, es, feed_views, health, ui
 from search.config import Settings
 from search.errors import register_error_handlers
 from search.security import register_security_headers
@@ -32,6 +32,8 @@ def create_app(settings: Settings | None = None, *, client: Elasticsearch | None
     app.register_blueprint(api.bp, url_prefix="/api")
     app.register_blueprint(ui.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(feed_views.bp)
+    commands.init_app(app)
     register_error_handlers(app)
     register_security_headers(app)
     return app

@@ -12,6 +12,9 @@ from flask import Flask, current_app
 from articles import INDEX_ALIAS
 from search.params import MAX_RESULT_WINDOW
 
+# A key anyone could guess in a few tries protects nothing.
+MIN_API_KEY_LENGTH = 16
+
 
 class SettingsError(ValueError):
     """A configuration value is missing or malformed; the message names the variable."""
@@ -37,6 +40,14 @@ class Settings:
     es_timeout: float = 3.0
     page_size: int = 10
     max_page_size: int = 100
+    # The key that writes to saved searches need (header X-API-Key, or the UI form's field);
+    # without one, every write is refused.
+    api_key: str | None = None
+    # Whether reading saved searches (list, one, their feeds) needs the key too.
+    alerts_need_key_to_read: bool = False
+    # Whether webhooks may target loopback and private addresses (tests, a private network).
+    # The engine's own address is refused even then.
+    allow_private_webhooks: bool = False
 
     def __post_init__(self) -> None:
         urls = [urlsplit(url) for url in self.es_urls]
@@ -57,6 +68,8 @@ class Settings:
             raise SettingsError(f"MAX_PAGE_SIZE must be between 1 and {MAX_RESULT_WINDOW}")
         if not 1 <= self.page_size <= self.max_page_size:
             raise SettingsError("PAGE_SIZE must be between 1 and MAX_PAGE_SIZE")
+        if self.api_key is not None and len(self.api_key) < MIN_API_KEY_LENGTH:
+            raise SettingsError(f"API_KEY must be at least {MIN_API_KEY_LENGTH} characters")
 
     @property
     def es_urls(self) -> tuple[str, ...]:
@@ -84,6 +97,9 @@ class Settings:
                 kind = "an integer" if parse is int else "a number"
                 raise SettingsError(f"{name} must be {kind}") from None
 
+        def flag(name: str) -> bool:
+            return (text(name) or "").lower() in ("1", "true", "yes")
+
         defaults = cls()
         return cls(
             es_url=text("ES_URL") or defaults.es_url,
@@ -95,6 +111,10 @@ class Settings:
             es_timeout=float(number("ES_TIMEOUT", float, defaults.es_timeout)),
             page_size=int(number("PAGE_SIZE", int, defaults.page_size)),
             max_page_size=int(number("MAX_PAGE_SIZE", int, defaults.max_page_size)),
+            # Taken verbatim like a password.
+            api_key=environ.get("API_KEY") or None,
+            alerts_need_key_to_read=flag("ALERTS_READ_NEEDS_KEY"),
+            allow_private_webhooks=flag("ALLOW_PRIVATE_WEBHOOKS"),
         )
 
 

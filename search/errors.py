@@ -23,11 +23,15 @@ _BUSY_STATUSES = frozenset({429, 502, 503, 504})
 class AppError(Exception):
     """An error with its HTTP status, machine-readable code and human message."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, *, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        # Sent with the answer, e.g. `WWW-Authenticate` on a 401.
+        self.headers = headers or {}
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -66,6 +70,7 @@ def _respond(error: AppError) -> Response:
     if not _always_json():
         # The same URL answers HTML or JSON by Accept: caches must keep them apart.
         response.vary.add("Accept")
+    response.headers.update(error.headers)
     return response
 
 

@@ -13,9 +13,11 @@ from elasticsearch import Elasticsearch
 
 from indexer.index.lifecycle import delete_all
 
-# Every index of an alias and of its names index, deleted after a test (by name: the engine
-# refuses wildcard deletes).
-delete_indices = delete_all
+
+def delete_indices(es: Elasticsearch, alias: str) -> list[str]:
+    """Every index of an alias and of its companions (names, saved searches, their matches),
+    deleted after a test (by name: the engine refuses wildcard deletes)."""
+    return delete_all(es, alias)
 
 
 def free_port() -> int:

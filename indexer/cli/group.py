@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from indexer.cli.alerts import alerts_group
 from indexer.cli.backup import restore, snapshot, snapshots
 from indexer.cli.common import Context
 from indexer.cli.entities import entities_command
@@ -43,5 +44,6 @@ main.add_command(rollback)
 main.add_command(snapshot)
 main.add_command(snapshots)
 main.add_command(restore)
+main.add_command(alerts_group)
 # The entity step alone (no engine), for debugging facets and for the quality harness.
 main.add_command(entities_command)

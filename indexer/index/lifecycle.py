@@ -172,7 +172,7 @@ def swap_alias(client: Elasticsearch, alias: str, *, old: str, new: str) -> None
 
 
 def delete_all(client: Elasticsearch, alias: str) -> list[str]:
-    """Delete every index of `alias` and of its companions (the names index); those deleted.
+    """Delete every index of `alias` and of its companions (`data_aliases`); those deleted.
 
     By name: the engine refuses wildcard deletes.
     """

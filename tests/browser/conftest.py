@@ -28,6 +28,8 @@ from tests.support import delete_indices
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
+# The key the alerts page's forms are filled in with.
+API_KEY = "browser-test-key-0123456789"
 PHONE = {"width": 390, "height": 844}
 
 
@@ -44,7 +46,7 @@ def browser_alias(es: Elasticsearch) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def base_url(es_url: str, browser_alias: str) -> Iterator[str]:
     """The app served by werkzeug on a free loopback port, as a browser reaches it."""
-    app = create_app(Settings(es_url=es_url, index_alias=browser_alias))
+    app = create_app(Settings(es_url=es_url, index_alias=browser_alias, api_key=API_KEY))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

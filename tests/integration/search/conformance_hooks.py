@@ -17,7 +17,18 @@ import schemathesis
 
 from search.params import MAX_RESULT_WINDOW
 
-_SEARCHES = {"/api/search", "/", "/api/facets/{name}", "/facets/{name}"}
+_SEARCHES = {
+    "/api/search",
+    "/",
+    "/api/facets/{name}",
+    "/facets/{name}",
+    "/feeds/search.atom",
+    "/api/export",
+}
+# Saved searches: their search's dates are kept in order, and a webhook URL valid on its own
+# (any string, as JSON Schema cannot say "a public http(s) address") becomes a public one.
+_ALERT_BODIES = {"/api/alerts", "/alerts"}
+PUBLIC_WEBHOOK = "https://example.org/hooks/conformance"
 _INT = re.compile(r"[0-9]{1,9}")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -27,6 +38,22 @@ def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
     """Keep a search's query string within the rules across parameters."""
     if context.operation.path in _SEARCHES and isinstance(case.query, dict):
         keep_within_rules(case.query)
+    if context.operation.path in _ALERT_BODIES and isinstance(case.body, dict):
+        keep_alert_within_rules(case.body)
+
+
+def keep_alert_within_rules(body: dict[str, Any]) -> None:
+    """Adjust a saved search's body in place: dates in order, a public webhook."""
+    url = body.get("webhook_url")
+    if isinstance(url, str) and len(url) <= 2048:
+        body["webhook_url"] = PUBLIC_WEBHOOK
+    search = body.get("search")
+    # The page's form carries the dates as fields of its own.
+    for dates in (search if isinstance(search, dict) else {}, body):
+        start, end = dates.get("from"), dates.get("to")
+        days = (start, end) if isinstance(start, str) and isinstance(end, str) else None
+        if days and all(_DAY.fullmatch(d) for d in days) and days[0] > days[1]:
+            dates["from"], dates["to"] = end, start
 
 
 def keep_within_rules(query: dict[str, Any]) -> None:

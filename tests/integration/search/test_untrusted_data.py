@@ -102,6 +102,10 @@ def client(es_url: str, es: Elasticsearch, odd_alias: str) -> FlaskClient:
         "/articles/dt-last",
         "/api/articles/dt-9900",
         "/api/entities/location/Armenia",
+        "/feeds/search.atom",
+        "/feeds/search.atom?q=placeholder",
+        "/api/export?format=csv",
+        "/api/export?format=jsonl&sort=oldest",
     ],
 )
 def test_absurd_dates_never_break_a_page(client: FlaskClient, path: str) -> None:

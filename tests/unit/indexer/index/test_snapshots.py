@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from articles import data_aliases, index_body, names_alias
+from articles.alerts import alerts_alias, matches_alias
 from indexer.index.snapshots import Snapshot, SnapshotError, choose_snapshot
 
 
@@ -52,7 +53,12 @@ def test_restore_takes_the_newest_complete_snapshot_unless_one_is_named() -> Non
 
 
 def test_a_snapshot_keeps_the_articles_first_then_their_names() -> None:
-    assert data_aliases("news") == ("news", names_alias("news"))
+    assert data_aliases("news") == (
+        "news",
+        names_alias("news"),
+        alerts_alias("news"),
+        matches_alias("news"),
+    )
 
 
 def test_every_index_is_replicated_when_a_second_node_exists() -> None:
