@@ -1,0 +1,307 @@
+"""What the index knows of the words typed, asked before the search (pure, no I/O).
+
+One `_msearch` round trip of two size-0 searches (`build_lookup`), read by `read_lookup`:
+
+1. **statistics**: how many articles there are, how many hold each word as written (a term
+   count on `body.spell`, answered from the term's document frequency), how many hold a word
+   starting with the last word; the spellings of each word the index uses more often (the term
+   suggester in `popular` mode), and the phrase suggester's correction of the whole query,
+   scored by how often its word pairs occur (`body.pairs`);
+2. **entity forms**: the entities whose recorded surface forms (`entity_forms`) contain the
+   typed words as a phrase, read from the first articles whose mentions do.
+
+search/ranking.py turns the answer (`Lookup`) into the query; search/pages.py sends both.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from articles import ENTITY_FORM_SEP, ENTITY_TYPES
+from search.syntax import ParsedQuery, lucene_regex_escape
+
+# The unstemmed copy of the body: counts and spellings of words as written.
+SPELL_FIELD = "body.spell"
+# Word pairs (and single words) of the body: the language model of "did you mean".
+PAIRS_FIELD = "body.pairs"
+MENTION_FIELDS = tuple(f"{kind}_mentions" for kind in ENTITY_TYPES)
+
+# The words of a query searched for spellings and entity forms; longer queries are topics,
+# not names, and each word costs a suggester lookup.
+MAX_LOOKUP_WORDS = 8
+# Spellings returned per word (the ranking keeps the few much more common than the word typed).
+VARIANTS_PER_WORD = 4
+# Two edits reach the transliterations (Hizballah -> Hezbollah, Raeesi -> Raisi); no prefix is
+# kept fixed, since the first letter is where many differ (Esfahan, Isfahan; Qadhafi, Gaddafi).
+VARIANT_MAX_EDITS = 2
+VARIANT_PREFIX_LENGTH = 0
+# Shorter words have too many neighbours one or two edits away to guess from.
+VARIANT_MIN_LENGTH = 4
+# A spelling must be used by this many articles to be proposed: one odd article is a typo.
+VARIANT_MIN_DOCS = 2
+# The last word is searched as a prefix from this many letters: shorter prefixes match most of
+# the vocabulary, and the suggestions box serves them better.
+MIN_PREFIX_LENGTH = 3
+# Articles read for entity forms: enough for a name's usual forms, few enough to stay cheap on
+# a name found in thousands of articles.
+FORMS_SAMPLE = 200
+FORMS_BUCKETS = 10
+
+# Letters that Unicode decomposition does not reduce to ASCII, folded as Lucene's
+# ASCIIFoldingFilter (our `news_asciifolding`) folds them.
+_SPECIAL_FOLDS = str.maketrans(
+    {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ð": "d", "ł": "l", "\u0131": "i"}
+)
+# Anything but a letter or digit: what separates two words of a surface form.
+_NOT_WORD = "[^a-zA-Z0-9]"
+
+
+def fold(word: str) -> str:
+    """`word` as the `names_folded` analyzer indexes it: lower case, accents folded.
+
+    Needed where the engine does not analyse the text (prefix queries).
+    """
+    decomposed = unicodedata.normalize("NFKD", word.casefold().translate(_SPECIAL_FOLDS))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """A spelling of a word, how many articles use it, and how close it is (1: the same)."""
+
+    text: str
+    docs: int
+    similarity: float = 1.0
+
+
+@dataclass(frozen=True)
+class WordStats:
+    """One typed word: how many articles hold it as written, and its more common spellings."""
+
+    docs: int = 0
+    variants: tuple[Spelling, ...] = ()
+
+
+@dataclass(frozen=True)
+class Entity:
+    """An entity one of whose recorded forms contains the typed words."""
+
+    kind: str
+    name: str
+    # Articles of the sample that carry the form.
+    articles: int
+    # Articles of the sample (those whose mentions hold the words).
+    sample: int = 0
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What the index knows of a query's words; empty (every count 0) when nothing was asked."""
+
+    articles: int = 0
+    # By folded word.
+    words: Mapping[str, WordStats] = field(default_factory=dict)
+    # Articles holding a word that starts with the last word typed (0: not asked).
+    prefix_docs: int = 0
+    entities: tuple[Entity, ...] = ()
+    # The phrase suggester's correction of the plain words, lower case, or None.
+    correction: str | None = None
+
+    def stats(self, word: str) -> WordStats:
+        """The statistics of `word` (as typed), zero when unknown."""
+        return self.words.get(fold(word), WordStats())
+
+
+def lookup_words(parsed: ParsedQuery) -> tuple[str, ...]:
+    """The distinct plain words whose statistics are asked, folded, in order."""
+    return tuple(dict.fromkeys(fold(word) for word in parsed.words))[:MAX_LOOKUP_WORDS]
+
+
+def prefix_word(parsed: ParsedQuery) -> str | None:
+    """The last word, folded, when it may be unfinished and is long enough to search as a prefix."""
+    if parsed.last_word is None or parsed.has_operators:
+        return None
+    folded = fold(parsed.last_word)
+    return folded if len(folded) >= MIN_PREFIX_LENGTH else None
+
+
+def build_lookup(parsed: ParsedQuery, index: str) -> list[dict[str, Any]] | None:
+    """The `_msearch` body (header and body lines) of the lookup, None when there are no words."""
+    words = lookup_words(parsed)
+    if not words:
+        return None
+    counts: dict[str, Any] = {
+        f"w{i}": {"match": {SPELL_FIELD: word}} for i, word in enumerate(words)
+    }
+    if (prefix := prefix_word(parsed)) is not None:
+        counts["prefix"] = {"prefix": {SPELL_FIELD: prefix}}
+    suggest: dict[str, Any] = {
+        f"w{i}": {
+            "text": word,
+            "term": {
+                "field": SPELL_FIELD,
+                # Only spellings used by more articles than the word typed.
+                "suggest_mode": "popular",
+                "size": VARIANTS_PER_WORD,
+                "max_edits": VARIANT_MAX_EDITS,
+                "prefix_length": VARIANT_PREFIX_LENGTH,
+                "min_word_length": VARIANT_MIN_LENGTH,
+                "min_doc_freq": VARIANT_MIN_DOCS,
+            },
+        }
+        for i, word in enumerate(words)
+        if len(word) >= VARIANT_MIN_LENGTH
+    }
+    suggest["did_you_mean"] = {
+        "text": " ".join(fold(word) for word in parsed.words),
+        "phrase": {
+            "field": PAIRS_FIELD,
+            "gram_size": 2,
+            "size": 1,
+            # Up to two words may be corrected at once.
+            "max_errors": 2,
+            "direct_generator": [
+                {
+                    "field": SPELL_FIELD,
+                    # `popular`: a more frequent word is proposed even when the typed one
+                    # exists, since a large corpus contains most typos somewhere; the word pairs
+                    # decide whether the change reads better.
+                    "suggest_mode": "popular",
+                    "min_word_length": 3,
+                    "max_edits": 2,
+                }
+            ],
+        },
+    }
+    statistics = {
+        "size": 0,
+        # Every article: the total is the number of articles (an idf needs it), read for free.
+        "track_total_hits": True,
+        # A filter per word over all articles: each count is the term's document frequency.
+        "aggs": {"counts": {"filters": {"filters": counts}}},
+        "suggest": suggest,
+    }
+    header: dict[str, Any] = {"index": index}
+    searches = [header, statistics]
+    if forms := _forms_search(parsed):
+        searches += [header, forms]
+    return searches
+
+
+def _forms_search(parsed: ParsedQuery) -> dict[str, Any] | None:
+    """The entity forms search: forms holding the plain words as a phrase, from a sample."""
+    words = [fold(word) for word in parsed.words]
+    if not words or len(words) > MAX_LOOKUP_WORDS or parsed.has_operators:
+        return None
+    phrase = " ".join(words)
+    return {
+        "size": 0,
+        # Counted up to the sample's end: the share of it an entity's forms cover.
+        "track_total_hits": True,
+        # The first articles found are enough to read which entities the words name.
+        "terminate_after": FORMS_SAMPLE,
+        "query": {"multi_match": {"query": phrase, "type": "phrase", "fields": MENTION_FIELDS}},
+        "aggs": {
+            "forms": {
+                "terms": {
+                    "field": "entity_forms",
+                    "include": forms_regex(words),
+                    # A few hundred articles' values, matched one by one: cheaper than the
+                    # index-wide ordinals of a field with a value per form of every entity.
+                    "execution_hint": "map",
+                    "size": FORMS_BUCKETS,
+                }
+            }
+        },
+    }
+
+
+def forms_regex(words: Sequence[str]) -> str:
+    """A Lucene regular expression for `entity_forms` values whose form holds `words` in a row,
+    whole, in any case: `person␟Ali Khamenei␟Ayatollah Khamenei` for ["khamenei"]."""
+    sep = ENTITY_FORM_SEP
+    phrase = (_NOT_WORD + "+").join(_any_case(word) for word in words)
+    kinds = "|".join(ENTITY_TYPES)
+    return f"({kinds}){sep}[^{sep}]*{sep}(.*{_NOT_WORD})?{phrase}({_NOT_WORD}.*)?"
+
+
+def _any_case(word: str) -> str:
+    """`word` as a regular expression matching it in any case (ASCII letters), literally."""
+    out: list[str] = []
+    for char in word:
+        if char.isascii() and char.isalpha():
+            out.append(f"[{char.lower()}{char.upper()}]")
+        else:
+            out.append(lucene_regex_escape(char))
+    return "".join(out)
+
+
+def read_lookup(parsed: ParsedQuery, responses: Sequence[Mapping[str, Any]]) -> Lookup:
+    """The `_msearch` answers (in the order of `build_lookup`) as a Lookup.
+
+    A search that failed (an index without the fields yet) reads as knowing nothing.
+    """
+    words = lookup_words(parsed)
+    statistics = responses[0] if responses else {}
+    total = (statistics.get("hits") or {}).get("total") or {}
+    buckets: Mapping[str, Any] = ((statistics.get("aggregations") or {}).get("counts") or {}).get(
+        "buckets"
+    ) or {}
+    suggest: Mapping[str, Any] = statistics.get("suggest") or {}
+    stats = {
+        word: WordStats(
+            docs=_count(buckets, f"w{i}"),
+            variants=_variants(suggest.get(f"w{i}") or (), word),
+        )
+        for i, word in enumerate(words)
+    }
+    correction = None
+    for entry in suggest.get("did_you_mean") or ():
+        for option in entry.get("options") or ():
+            correction = str(option.get("text") or "") or None
+            break
+    return Lookup(
+        articles=int(total.get("value") or 0) if isinstance(total, Mapping) else int(total),
+        words=stats,
+        prefix_docs=_count(buckets, "prefix"),
+        entities=_entities(responses[1] if len(responses) > 1 else {}),
+        correction=correction,
+    )
+
+
+def _count(buckets: Mapping[str, Any], key: str) -> int:
+    return int((buckets.get(key) or {}).get("doc_count") or 0)
+
+
+def _variants(entries: Sequence[Mapping[str, Any]], word: str) -> tuple[Spelling, ...]:
+    """The term suggester's spellings of `word`, most similar first."""
+    found: dict[str, Spelling] = {}
+    for entry in entries:
+        for option in entry.get("options") or ():
+            text = str(option.get("text") or "")
+            if text and text != word and text not in found:
+                found[text] = Spelling(
+                    text=text,
+                    docs=int(option.get("freq") or 0),
+                    similarity=float(option.get("score") or 0.0),
+                )
+    return tuple(found.values())
+
+
+def _entities(response: Mapping[str, Any]) -> tuple[Entity, ...]:
+    """Entities of the forms search, each counted by its most frequent matching form."""
+    forms: Mapping[str, Any] = (response.get("aggregations") or {}).get("forms") or {}
+    total = (response.get("hits") or {}).get("total") or {}
+    sample = int(total.get("value") or 0) if isinstance(total, Mapping) else int(total)
+    best: dict[tuple[str, str], int] = {}
+    for bucket in forms.get("buckets") or ():
+        kind, name, *_ = [*str(bucket.get("key") or "").split(ENTITY_FORM_SEP), "", ""]
+        if kind in ENTITY_TYPES and name:
+            best[kind, name] = max(best.get((kind, name), 0), int(bucket.get("doc_count") or 0))
+    ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
+    return tuple(
+        Entity(kind=kind, name=name, articles=n, sample=sample) for (kind, name), n in ranked
+    )

@@ -1,0 +1,364 @@
+"""How the words of a search rank articles: the relevance query (pure, no I/O).
+
+Each plain word is a *group*: the word itself over title, body and entity mentions, or, for a
+word the index hardly knows, the spellings the index uses much more often (Rohani -> rouhani),
+its sound in the entity mentions (`*_mentions.phonetic`), and for the last word, the words it
+begins (Khamen -> khamenei). Alternatives of a word are scored as one word, at the rarity of its
+most common form, so a rare spelling cannot outrank the common one by rarity alone, and the
+exact spelling keeps a bonus. Articles match when most groups do (`minimum_should_match`);
+those matching every group get a bonus, so they come first. Quoted phrases are required. The
+words found close together (a phrase with slop) in title or body, and articles filed under an
+entity the words name (search/lookup.py's entity forms), rank higher.
+
+Everything here depends on the Lookup (search/lookup.py) asked just before: term statistics
+decide which words get alternatives.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from elasticsearch.dsl.query import (
+    Bool,
+    ConstantScore,
+    DisMax,
+    MultiMatch,
+    Prefix,
+    Query,
+    SimpleQueryString,
+    Term,
+)
+
+from articles import FACETS
+from search.lookup import MENTION_FIELDS, Entity, Lookup, fold, prefix_word
+from search.syntax import ParsedQuery
+
+# The fields searched, with the title weighted above the body; the entity mentions (surface forms
+# and canonical names) let "Ali Khamenei" find an article that only says "Ayatollah Khamenei".
+SEARCH_FIELDS = ("title^2", "body", "person_mentions", "organization_mentions", "location_mentions")
+# Words as written, for prefixes: a stem is not a word's beginning ("negotiations" -> "negoti").
+PREFIX_FIELDS = (("title.spell", 2.0), ("body.spell", 1.0), *((f, 1.0) for f in MENTION_FIELDS))
+PHONETIC_FIELDS = tuple(f"{name}.phonetic" for name in MENTION_FIELDS)
+PROXIMITY_FIELDS = ("title^2", "body")
+
+# Operators a visitor may use: + | - "..." ( ) and backslash escapes. PREFIX (`foo*`) and
+# FUZZY/NEAR/SLOP (`~`) are left out: one short prefix or fuzzy term expands to thousands of
+# terms, which makes a single query from the public box expensive for the whole cluster.
+QUERY_FLAGS = "AND|OR|NOT|PHRASE|PRECEDENCE|WHITESPACE|ESCAPE"
+# Queries with operators of their own keep simple_query_string's reading; for them the words
+# the index does not know are matched give or take a typo (`word~N`, written by syntax.py).
+FUZZY_QUERY_FLAGS = QUERY_FLAGS + "|FUZZY"
+FUZZY_FIELDS = ("title.spell^2", "body.spell")
+# Exact matches score this many times higher, so they rank above matches that needed a typo.
+EXACT_BOOST = 10.0
+# Terms a fuzzy word may expand to: enough for real typos, few enough to stay cheap.
+FUZZY_MAX_EXPANSIONS = 20
+
+# Lucene's English stop words (`_english_`): the stemmed fields drop them, so they are no
+# group of their own (they still count in phrases).
+_STOP_WORDS = (
+    "a an and are as at be but by for if in into is it no not of on or such that the their "
+    "then there these they this to was will with"
+)
+STOP_WORDS = frozenset(_STOP_WORDS.split())
+
+# --- The weights, tuned on the dev queries of tests/gold/relevance/ (bench/relevance.py). ---
+# A spelling replaces a word only when the index uses it this many times as often...
+VARIANT_RATIO = 4
+# ... and it is this similar (the term suggester's score: 1 - edits / length, about).
+VARIANT_SIMILARITY = 0.75
+# Spellings kept per word, the most similar first.
+MAX_VARIANTS = 2
+# A spelling's weight against the typed word's (scaled by the suggester's similarity).
+VARIANT_WEIGHT = 1.0
+# The typed spelling's edge over others, other things equal ("exact spellings rank first").
+EXACT_WEIGHT = 1.2
+# Words used by fewer articles than this share are also looked up by sound in the mentions.
+PHONETIC_MAX_SHARE = 0.0025
+PHONETIC_WEIGHT = 0.5
+# Shorter words sound like too many names.
+MIN_PHONETIC_LENGTH = 4
+# The last word is also a prefix unless it is most of the words it begins (a finished word).
+FINISHED_SHARE = 0.5
+PREFIX_WEIGHT = 1.0
+# Words a prefix expands to, scored together at the rarity of the most common (blended).
+PREFIX_EXPANSIONS = 30
+# Matching every word is worth this much more than matching most of them.
+ALL_WORDS_BONUS = 5.0
+# The words in a row, give or take this many moves, in title or body.
+PROXIMITY_SLOP = 3
+PROXIMITY_WEIGHT = 1.0
+# Articles filed under an entity the words name.
+ENTITY_WEIGHT = 3.0
+# An entity counts when its forms are in this share of the articles whose mentions hold the
+# words (a name shared by several people boosts none of them), and in a few at least.
+ENTITY_SHARE = 0.5
+ENTITY_MIN_ARTICLES = 2
+# Named clauses: a hit that matched one owes it to a close spelling.
+CLOSE_SPELLING = "close_spelling"
+
+
+def simple_query(
+    text: str,
+    fields: Sequence[str],
+    *,
+    operator: Literal["and", "or"] = "and",
+    flags: str = QUERY_FLAGS,
+    **options: Any,
+) -> SimpleQueryString:
+    """Visitor's words for `fields`: the one place that writes a simple_query_string.
+
+    It never fails on syntax (invalid operators are searched as text), and `lenient` ignores a
+    term that cannot apply to a field's type instead of refusing the search.
+    """
+    return SimpleQueryString(
+        query=text,
+        fields=list(fields),
+        default_operator=operator,
+        lenient=True,
+        flags=flags,
+        **options,
+    )
+
+
+def idf(docs: int, articles: int) -> float:
+    """BM25's inverse document frequency of a term held by `docs` of `articles` articles."""
+    return math.log(1 + (articles - docs + 0.5) / (docs + 0.5))
+
+
+@dataclass(frozen=True)
+class WordPlan:
+    """How one typed word is matched: its weight and its alternatives with theirs."""
+
+    word: str
+    exact: float = 1.0
+    # (spelling, weight)
+    variants: tuple[tuple[str, float], ...] = ()
+    phonetic: float = 0.0
+    # The folded prefix and its weight, when the word may be unfinished.
+    prefix: str | None = None
+    prefix_weight: float = 0.0
+
+    @property
+    def close_spellings(self) -> bool:
+        """Whether other spellings of the word are searched too (typo tolerance)."""
+        return bool(self.variants) or self.phonetic > 0
+
+
+def plan_word(word: str, lookup: Lookup, *, prefix: str | None = None) -> WordPlan:
+    """The plan for `word` given what the index knows; `prefix` when it is the open last word."""
+    stats = lookup.stats(word)
+    articles = max(lookup.articles, 1)
+    docs = stats.docs
+    if prefix is not None and lookup.prefix_docs <= docs / FINISHED_SHARE:
+        prefix = None
+    # A word being typed is read as the words it begins, not as another word.
+    variants = [
+        v
+        for v in stats.variants
+        if v.docs >= VARIANT_RATIO * max(docs, 1) and v.similarity >= VARIANT_SIMILARITY
+    ][: 0 if prefix else MAX_VARIANTS]
+    common = max([docs, *(v.docs for v in variants), lookup.prefix_docs if prefix else 0])
+    # Every form of the word scores at the rarity of its most common form.
+    exact = EXACT_WEIGHT * idf(common, articles) / idf(docs, articles) if docs else EXACT_WEIGHT
+    rare = len(fold(word)) >= MIN_PHONETIC_LENGTH and docs < PHONETIC_MAX_SHARE * articles
+    phonetic = PHONETIC_WEIGHT if rare and not prefix else 0.0
+    return WordPlan(
+        word=word,
+        exact=exact,
+        variants=tuple(
+            (v.text, round(VARIANT_WEIGHT * idf(common, articles) / idf(v.docs, articles), 4))
+            for v in variants
+        ),
+        phonetic=phonetic,
+        prefix=prefix,
+        prefix_weight=PREFIX_WEIGHT if prefix else 0.0,
+    )
+
+
+def plan_words(parsed: ParsedQuery, lookup: Lookup) -> list[WordPlan]:
+    """A plan per plain word that counts (stop words only when there is nothing else)."""
+    words = list(dict.fromkeys(parsed.words))
+    counted = [w for w in words if w.casefold() not in STOP_WORDS] or words
+    open_prefix = prefix_word(parsed)
+    last = parsed.last_word
+    return [
+        plan_word(word, lookup, prefix=open_prefix if word == last else None) for word in counted
+    ]
+
+
+def word_query(plan: WordPlan) -> Query:
+    """A word group: the word, or any of its alternatives (the best one counts)."""
+    exact = MultiMatch(query=plan.word, fields=list(SEARCH_FIELDS), type="most_fields")
+    if plan.exact != 1.0:
+        exact.boost = round(plan.exact, 4)
+    alternatives: list[Query] = [exact]
+    alternatives += [
+        MultiMatch(
+            query=spelling,
+            fields=list(SEARCH_FIELDS),
+            type="most_fields",
+            boost=weight,
+            _name=CLOSE_SPELLING,
+        )
+        for spelling, weight in plan.variants
+    ]
+    if plan.phonetic:
+        alternatives.append(
+            MultiMatch(
+                query=plan.word,
+                fields=list(PHONETIC_FIELDS),
+                type="most_fields",
+                boost=plan.phonetic,
+                _name=CLOSE_SPELLING,
+            )
+        )
+    if plan.prefix:
+        alternatives.append(
+            Bool(
+                should=[
+                    Prefix(
+                        **{
+                            name: {
+                                "value": plan.prefix,
+                                # Scored, at the rarity of the most common word it begins.
+                                "rewrite": f"top_terms_blended_freqs_{PREFIX_EXPANSIONS}",
+                                "boost": weight,
+                            }
+                        }
+                    )
+                    for name, weight in PREFIX_FIELDS
+                ],
+                boost=plan.prefix_weight,
+            )
+        )
+    return alternatives[0] if len(alternatives) == 1 else DisMax(queries=alternatives)
+
+
+def minimum_should_match(groups: int) -> int:
+    """Groups an article must match: all of one or two words, all but one of three or four,
+    three in five and 60 % of longer queries."""
+    if groups <= 2:
+        return groups
+    if groups <= 4:
+        return groups - 1
+    return math.ceil(0.6 * groups)
+
+
+def entity_query(entities: Sequence[Entity]) -> Query | None:
+    """Articles filed under the entities the words name (those most of the mentions are of)."""
+    named = [e for e in entities if e.articles >= max(ENTITY_MIN_ARTICLES, ENTITY_SHARE * e.sample)]
+    if not named:
+        return None
+    return Bool(
+        should=[
+            ConstantScore(filter=Term(**{FACETS[e.kind]: e.name}), boost=ENTITY_WEIGHT)
+            for e in named
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class Relevance:
+    """The relevance query of a search and what it says about the matching."""
+
+    query: Query
+    # Whether other spellings of some word were searched (the API's `fuzzy`).
+    close_spellings: bool
+    # Plain-word text to mark in excerpts instead of the query's own terms, when the query
+    # matches through fields the highlighter does not see (prefixes, spellings, sounds).
+    highlight: Query | None
+
+
+def relevance(parsed: ParsedQuery, lookup: Lookup) -> Relevance:
+    """The query ranking articles for the words, phrases and exclusions of `parsed`."""
+    if parsed.has_operators:
+        return _with_operators(parsed, lookup)
+    plans = plan_words(parsed, lookup)
+    groups = [word_query(plan) for plan in plans]
+    must: list[Query] = []
+    should: list[Query] = []
+    if groups:
+        msm = minimum_should_match(len(groups))
+        words = groups[0] if len(groups) == 1 else Bool(should=groups, minimum_should_match=msm)
+        if (entity := entity_query(lookup.entities)) is not None:
+            words = Bool(should=[words, entity], minimum_should_match=1)
+        must.append(words)
+        if len(groups) > msm:
+            should.append(ConstantScore(filter=Bool(filter=groups), boost=ALL_WORDS_BONUS))
+        if len(parsed.words) > 1:
+            should.append(_proximity(parsed, plans))
+    must += [
+        MultiMatch(query=phrase, fields=list(SEARCH_FIELDS), type="phrase")
+        for phrase in parsed.phrases
+    ]
+    excluded = [simple_query(text, SEARCH_FIELDS) for text in parsed.excluded]
+    if len(must) == 1 and not should and not excluded:
+        query = must[0]
+    else:
+        query = Bool(must=must, should=should, must_not=excluded)
+    return Relevance(
+        query=query,
+        close_spellings=any(plan.close_spellings for plan in plans),
+        highlight=_highlight(parsed, plans),
+    )
+
+
+def _proximity(parsed: ParsedQuery, plans: Sequence[WordPlan]) -> Query:
+    """The words close together in title or body; a prefix when the last word is unfinished."""
+    open_last = any(plan.prefix for plan in plans)
+    return MultiMatch(
+        query=" ".join(parsed.words),
+        fields=list(PROXIMITY_FIELDS),
+        type="phrase_prefix" if open_last else "phrase",
+        slop=PROXIMITY_SLOP,
+        boost=PROXIMITY_WEIGHT,
+    )
+
+
+def _highlight(parsed: ParsedQuery, plans: Sequence[WordPlan]) -> Query | None:
+    """What to mark when words matched through alternatives: the words and their spellings,
+    and the words the last one begins."""
+    if not any(plan.variants or plan.prefix for plan in plans):
+        return None
+    spellings = [spelling for plan in plans for spelling, _ in plan.variants]
+    words = [*parsed.words, *spellings, *parsed.phrases]
+    marks: list[Query] = [simple_query(" ".join(words), ("title", "body"), operator="or")]
+    marks += [
+        Prefix(**{name: {"value": plan.prefix}})
+        for plan in plans
+        if plan.prefix
+        for name in ("title", "body")
+    ]
+    return Bool(should=marks)
+
+
+def _with_operators(parsed: ParsedQuery, lookup: Lookup) -> Relevance:
+    """simple_query_string's own reading (every word required); the words the index does not
+    know are matched give or take a typo too, scored below exact matches."""
+    exact = simple_query(parsed.text, SEARCH_FIELDS)
+    unknown = any(lookup.stats(word).docs == 0 for word in parsed.words)
+    if not (unknown and parsed.fuzzy_text):
+        return Relevance(query=exact, close_spellings=False, highlight=None)
+    fuzzy = simple_query(
+        parsed.fuzzy_text,
+        FUZZY_FIELDS,
+        flags=FUZZY_QUERY_FLAGS,
+        # The first letter is rarely the typo, and fixing it cuts the terms to scan by an order
+        # of magnitude.
+        fuzzy_prefix_length=1,
+        fuzzy_max_expansions=FUZZY_MAX_EXPANSIONS,
+        _name=CLOSE_SPELLING,
+    )
+    exact = simple_query(parsed.text, SEARCH_FIELDS, boost=EXACT_BOOST)
+    # Highlighting fuzzy terms re-analyses every body (tens of times slower): mark the words
+    # as typed and as the suggester corrected them instead.
+    words = " ".join(filter(None, [parsed.text, lookup.correction]))
+    return Relevance(
+        query=Bool(should=[exact, fuzzy], minimum_should_match=1),
+        close_spellings=True,
+        highlight=simple_query(words, ("title", "body"), operator="or"),
+    )
