@@ -38,8 +38,8 @@ sys.path.insert(0, str(REPO))
 from articles import names_alias  # noqa: E402
 from bench.index_copy import copy_alias  # noqa: E402
 from indexer.index.names import names_current, sync_names  # noqa: E402
-from search.params import SearchParams  # noqa: E402
 from search.lookup import Lookup, build_lookup, read_lookup  # noqa: E402
+from search.params import SearchParams  # noqa: E402
 from search.query import build_search  # noqa: E402
 from search.suggest import build_suggest, suggest_indices  # noqa: E402
 
@@ -163,7 +163,6 @@ class Timer:
         if response.status != 200:
             raise SystemExit(f"engine: HTTP {response.status}: {answer}")
         return elapsed, answer
-
 
     def msearch(self, searches: list[dict[str, Any]]) -> tuple[float, Any]:
         """POST `searches` (header and body lines) to `_msearch`."""

@@ -42,6 +42,9 @@ VARIANT_PREFIX_LENGTH = 0
 VARIANT_MIN_LENGTH = 4
 # A spelling must be used by this many articles to be proposed: one odd article is a typo.
 VARIANT_MIN_DOCS = 2
+# Words in more than this share of the articles are known: no spellings are looked up for
+# them (the suggester's default, 1 %, would leave a small index no rare word to correct).
+VARIANT_MAX_SHARE = 0.05
 # The last word is searched as a prefix from this many letters: shorter prefixes match most of
 # the vocabulary, and the suggestions box serves them better.
 MIN_PREFIX_LENGTH = 3
@@ -150,6 +153,7 @@ def build_lookup(parsed: ParsedQuery, index: str) -> list[dict[str, Any]] | None
                 "prefix_length": VARIANT_PREFIX_LENGTH,
                 "min_word_length": VARIANT_MIN_LENGTH,
                 "min_doc_freq": VARIANT_MIN_DOCS,
+                "max_term_freq": VARIANT_MAX_SHARE,
             },
         }
         for i, word in enumerate(words)
@@ -197,18 +201,26 @@ def _forms_search(parsed: ParsedQuery) -> dict[str, Any] | None:
     if not words or len(words) > MAX_LOOKUP_WORDS or parsed.has_operators:
         return None
     phrase = " ".join(words)
+    # A last word being typed matches the forms it begins ("Khamen": "Ali Khamenei").
+    open_last = prefix_word(parsed) is not None
     return {
         "size": 0,
         # Counted up to the sample's end: the share of it an entity's forms cover.
         "track_total_hits": True,
         # The first articles found are enough to read which entities the words name.
         "terminate_after": FORMS_SAMPLE,
-        "query": {"multi_match": {"query": phrase, "type": "phrase", "fields": MENTION_FIELDS}},
+        "query": {
+            "multi_match": {
+                "query": phrase,
+                "type": "phrase_prefix" if open_last else "phrase",
+                "fields": list(MENTION_FIELDS),
+            }
+        },
         "aggs": {
             "forms": {
                 "terms": {
                     "field": "entity_forms",
-                    "include": forms_regex(words),
+                    "include": forms_regex(words, open_last=open_last),
                     # A few hundred articles' values, matched one by one: cheaper than the
                     # index-wide ordinals of a field with a value per form of every entity.
                     "execution_hint": "map",
@@ -219,13 +231,15 @@ def _forms_search(parsed: ParsedQuery) -> dict[str, Any] | None:
     }
 
 
-def forms_regex(words: Sequence[str]) -> str:
+def forms_regex(words: Sequence[str], *, open_last: bool = False) -> str:
     """A Lucene regular expression for `entity_forms` values whose form holds `words` in a row,
-    whole, in any case: `person␟Ali Khamenei␟Ayatollah Khamenei` for ["khamenei"]."""
+    whole, in any case: `person␟Ali Khamenei␟Ayatollah Khamenei` for ["khamenei"]; with
+    `open_last`, the last word may go on ("khamen")."""
     sep = ENTITY_FORM_SEP
     phrase = (_NOT_WORD + "+").join(_any_case(word) for word in words)
     kinds = "|".join(ENTITY_TYPES)
-    return f"({kinds}){sep}[^{sep}]*{sep}(.*{_NOT_WORD})?{phrase}({_NOT_WORD}.*)?"
+    rest = f"[^{sep}]*" if open_last else f"({_NOT_WORD}.*)?"
+    return f"({kinds}){sep}[^{sep}]*{sep}(.*{_NOT_WORD})?{phrase}{rest}"
 
 
 def _any_case(word: str) -> str:

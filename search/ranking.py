@@ -43,6 +43,9 @@ SEARCH_FIELDS = ("title^2", "body", "person_mentions", "organization_mentions", 
 PREFIX_FIELDS = (("title.spell", 2.0), ("body.spell", 1.0), *((f, 1.0) for f in MENTION_FIELDS))
 PHONETIC_FIELDS = tuple(f"{name}.phonetic" for name in MENTION_FIELDS)
 PROXIMITY_FIELDS = ("title^2", "body")
+# Quoted phrases are read in the text; the mentions only keep articles that name the phrase
+# without writing it.
+PHRASE_FIELDS = ("title^2", "body", *(f"{name}^0.5" for name in MENTION_FIELDS))
 
 # Operators a visitor may use: + | - "..." ( ) and backslash escapes. PREFIX (`foo*`) and
 # FUZZY/NEAR/SLOP (`~`) are left out: one short prefix or fuzzy term expands to thousands of
@@ -64,12 +67,18 @@ _STOP_WORDS = (
     "then there these they this to was will with"
 )
 STOP_WORDS = frozenset(_STOP_WORDS.split())
+# Particles of Arabic names (al-Sadr, el-Sisi): part of a name, too common to count as a word.
+NAME_PARTICLES = frozenset(("al", "el"))
+UNCOUNTED = STOP_WORDS | NAME_PARTICLES
 
 # --- The weights, tuned on the dev queries of tests/gold/relevance/ (bench/relevance.py). ---
 # A spelling replaces a word only when the index uses it this many times as often...
 VARIANT_RATIO = 4
-# ... and it is this similar (the term suggester's score: 1 - edits / length, about).
-VARIANT_SIMILARITY = 0.75
+# ... and it is this similar (the term suggester's score: 1 - edits / length, about): a word
+# the index does not know at all may be two edits off, one it knows must be closer (Pope is
+# not a typo of hope, Rohani is of Rouhani).
+UNKNOWN_SIMILARITY = 0.7
+KNOWN_SIMILARITY = 0.8
 # Spellings kept per word, the most similar first.
 MAX_VARIANTS = 2
 # A spelling's weight against the typed word's (scaled by the suggester's similarity).
@@ -87,7 +96,7 @@ PREFIX_WEIGHT = 1.0
 # Words a prefix expands to, scored together at the rarity of the most common (blended).
 PREFIX_EXPANSIONS = 30
 # Matching every word is worth this much more than matching most of them.
-ALL_WORDS_BONUS = 5.0
+ALL_WORDS_BONUS = 10.0
 # The words in a row, give or take this many moves, in title or body.
 PROXIMITY_SLOP = 3
 PROXIMITY_WEIGHT = 1.0
@@ -149,7 +158,12 @@ class WordPlan:
 
 
 def plan_word(word: str, lookup: Lookup, *, prefix: str | None = None) -> WordPlan:
-    """The plan for `word` given what the index knows; `prefix` when it is the open last word."""
+    """The plan for `word` given what the index knows; `prefix` when it is the open last word.
+
+    Without statistics (no lookup answered) the word is matched as typed.
+    """
+    if not lookup.articles:
+        return WordPlan(word=word)
     stats = lookup.stats(word)
     articles = max(lookup.articles, 1)
     docs = stats.docs
@@ -159,13 +173,19 @@ def plan_word(word: str, lookup: Lookup, *, prefix: str | None = None) -> WordPl
     variants = [
         v
         for v in stats.variants
-        if v.docs >= VARIANT_RATIO * max(docs, 1) and v.similarity >= VARIANT_SIMILARITY
+        if v.docs >= VARIANT_RATIO * max(docs, 1)
+        and v.similarity >= (KNOWN_SIMILARITY if docs else UNKNOWN_SIMILARITY)
     ][: 0 if prefix else MAX_VARIANTS]
-    common = max([docs, *(v.docs for v in variants), lookup.prefix_docs if prefix else 0])
-    # Every form of the word scores at the rarity of its most common form.
-    exact = EXACT_WEIGHT * idf(common, articles) / idf(docs, articles) if docs else EXACT_WEIGHT
+    # Every spelling of the word scores at the rarity of its most common one. (Not the words it
+    # begins: they are other words, and the exact one must come first.)
+    common = max([docs, *(v.docs for v in variants)])
+    exact = 1.0
+    if variants or prefix:
+        # The typed spelling's edge over the alternatives.
+        exact = EXACT_WEIGHT * (idf(common, articles) / idf(docs, articles) if docs else 1.0)
     rare = len(fold(word)) >= MIN_PHONETIC_LENGTH and docs < PHONETIC_MAX_SHARE * articles
-    phonetic = PHONETIC_WEIGHT if rare and not prefix else 0.0
+    # By sound only when no spelling was found: a spelling is the surer guess.
+    phonetic = PHONETIC_WEIGHT if rare and not prefix and not variants else 0.0
     return WordPlan(
         word=word,
         exact=exact,
@@ -182,7 +202,7 @@ def plan_word(word: str, lookup: Lookup, *, prefix: str | None = None) -> WordPl
 def plan_words(parsed: ParsedQuery, lookup: Lookup) -> list[WordPlan]:
     """A plan per plain word that counts (stop words only when there is nothing else)."""
     words = list(dict.fromkeys(parsed.words))
-    counted = [w for w in words if w.casefold() not in STOP_WORDS] or words
+    counted = [w for w in words if w.casefold() not in UNCOUNTED] or words
     open_prefix = prefix_word(parsed)
     last = parsed.last_word
     return [
@@ -292,7 +312,7 @@ def relevance(parsed: ParsedQuery, lookup: Lookup) -> Relevance:
         if len(parsed.words) > 1:
             should.append(_proximity(parsed, plans))
     must += [
-        MultiMatch(query=phrase, fields=list(SEARCH_FIELDS), type="phrase")
+        MultiMatch(query=phrase, fields=list(PHRASE_FIELDS), type="phrase")
         for phrase in parsed.phrases
     ]
     excluded = [simple_query(text, SEARCH_FIELDS) for text in parsed.excluded]
@@ -310,13 +330,21 @@ def relevance(parsed: ParsedQuery, lookup: Lookup) -> Relevance:
 def _proximity(parsed: ParsedQuery, plans: Sequence[WordPlan]) -> Query:
     """The words close together in title or body; a prefix when the last word is unfinished."""
     open_last = any(plan.prefix for plan in plans)
+    # Each word in its most common spelling: the phrase is the one most articles write.
+    spelled = {plan.word: _dominant(plan) for plan in plans}
     return MultiMatch(
-        query=" ".join(parsed.words),
+        query=" ".join(spelled.get(word, word) for word in parsed.words),
         fields=list(PROXIMITY_FIELDS),
         type="phrase_prefix" if open_last else "phrase",
         slop=PROXIMITY_SLOP,
         boost=PROXIMITY_WEIGHT,
     )
+
+
+def _dominant(plan: WordPlan) -> str:
+    """The spelling of a word weighted highest: the word itself, or a more common spelling."""
+    best = max(plan.variants, key=lambda variant: variant[1], default=None)
+    return best[0] if best is not None and best[1] > plan.exact else plan.word
 
 
 def _highlight(parsed: ParsedQuery, plans: Sequence[WordPlan]) -> Query | None:

@@ -21,7 +21,7 @@ from search.limits import MAX_TITLE_CHARS, capped
 from search.lookup import Lookup
 from search.models import ApiModel, Args, Day, Entities, LinkArgs, keyed_by
 from search.params import MAX_RESULT_WINDOW, SearchParams, Sort
-from search.ranking import CLOSE_SPELLING, FINISHED_SHARE
+from search.ranking import CLOSE_SPELLING, plan_words
 from search.syntax import FieldFilter, corrected_query
 from search.timeline import Timeline, base_interval, timeline_from_buckets
 
@@ -337,22 +337,27 @@ def _has_more(name: str, aggregations: Mapping[str, Any]) -> bool:
 def _did_you_mean(params: SearchParams, lookup: Lookup) -> DidYouMean | None:
     """The phrase suggester's correction applied to the query, None when there is none.
 
-    A word the index knows is only ever replaced by a spelling it knows to be more common, and
-    a last word that is being typed (words begin with it) is left to be finished: never a
-    rarer word than the one typed, never `khameh` for `Khamen`.
+    A word the index does not know takes the suggester's word; a word it knows only the
+    spellings the ranking itself took for it (much more common and close: search/ranking.py),
+    so a frequent word is never "corrected" into another one, nor into a rarer one; a last
+    word still being typed (words begin with it) is left to be finished: never `khameh` for
+    `Khamen`.
     """
     words = params.parsed.words
     suggested = (lookup.correction or "").split()
     if not suggested or len(suggested) != len(words):
         return None
+    plans = {plan.word: plan for plan in plan_words(params.parsed, lookup)}
     kept: list[str] = []
     for word, better in zip(words, suggested, strict=True):
-        stats = lookup.stats(word)
-        more_common = any(v.text == better and v.docs > stats.docs for v in stats.variants)
-        unfinished = (
-            word == params.parsed.last_word and lookup.prefix_docs > stats.docs / FINISHED_SHARE
-        )
-        kept.append(word if unfinished or (stats.docs and not more_common) else better)
+        plan = plans.get(word)
+        if plan is not None and plan.prefix:
+            kept.append(word)
+        elif lookup.stats(word).docs == 0:
+            kept.append(better)
+        else:
+            taken = plan is not None and any(better == spelling for spelling, _ in plan.variants)
+            kept.append(better if taken else word)
     q = corrected_query(params.q, words, " ".join(kept))
     if q is None:
         return None
