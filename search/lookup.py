@@ -2,9 +2,8 @@
 
 One `_msearch` round trip of two size-0 searches (`build_lookup`), read by `read_lookup`:
 
-1. **statistics**: how many articles there are, how many hold each word as written (a term
-   count on `body.spell`, answered from the term's document frequency), how many hold a word
-   starting with the last word; the spellings of each word the index uses more often (the term
+1. **statistics**: how many articles there are, how many hold each word as written (in the
+   unstemmed `body.spell` or `title.spell`), how many hold a word starting with the last word; the spellings of each word the index uses more often (the term
    suggester in `popular` mode), and the phrase suggester's correction of the whole query,
    scored by how often its word pairs occur (`body.pairs`);
 2. **entity forms**: the entities whose recorded surface forms (`entity_forms`) contain the
@@ -25,10 +24,11 @@ from search.syntax import ParsedQuery, lucene_regex_escape
 
 # The unstemmed copy of the body: counts and spellings of words as written.
 SPELL_FIELD = "body.spell"
+MENTION_FIELDS = tuple(f"{kind}_mentions" for kind in ENTITY_TYPES)
+# Where a word counts as known, as written: in the body, a title, or an entity's name.
+COUNT_FIELDS = (SPELL_FIELD, "title.spell", *MENTION_FIELDS)
 # Word pairs (and single words) of the body: the language model of "did you mean".
 PAIRS_FIELD = "body.pairs"
-MENTION_FIELDS = tuple(f"{kind}_mentions" for kind in ENTITY_TYPES)
-
 # The words of a query searched for spellings and entity forms; longer queries are topics,
 # not names, and each word costs a suggester lookup.
 MAX_LOOKUP_WORDS = 8
@@ -40,7 +40,8 @@ VARIANT_MAX_EDITS = 2
 VARIANT_PREFIX_LENGTH = 0
 # Shorter words have too many neighbours one or two edits away to guess from.
 VARIANT_MIN_LENGTH = 4
-# A spelling must be used by this many articles to be proposed: one odd article is a typo.
+# A spelling must be used by this many articles to be taken: one odd article is a typo.
+# (Checked on the answer: the suggester's `min_doc_freq` leaves out a count equal to it.)
 VARIANT_MIN_DOCS = 2
 # Words in more than this share of the articles are known: no spellings are looked up for
 # them (the suggester's default, 1 %, would leave a small index no rare word to correct).
@@ -137,10 +138,13 @@ def build_lookup(parsed: ParsedQuery, index: str) -> list[dict[str, Any]] | None
     if not words:
         return None
     counts: dict[str, Any] = {
-        f"w{i}": {"match": {SPELL_FIELD: word}} for i, word in enumerate(words)
+        f"w{i}": {"multi_match": {"query": word, "fields": list(COUNT_FIELDS)}}
+        for i, word in enumerate(words)
     }
     if (prefix := prefix_word(parsed)) is not None:
-        counts["prefix"] = {"prefix": {SPELL_FIELD: prefix}}
+        counts["prefix"] = {
+            "bool": {"should": [{"prefix": {field: prefix}} for field in COUNT_FIELDS]}
+        }
     suggest: dict[str, Any] = {
         f"w{i}": {
             "text": word,
@@ -152,7 +156,6 @@ def build_lookup(parsed: ParsedQuery, index: str) -> list[dict[str, Any]] | None
                 "max_edits": VARIANT_MAX_EDITS,
                 "prefix_length": VARIANT_PREFIX_LENGTH,
                 "min_word_length": VARIANT_MIN_LENGTH,
-                "min_doc_freq": VARIANT_MIN_DOCS,
                 "max_term_freq": VARIANT_MAX_SHARE,
             },
         }
@@ -184,7 +187,7 @@ def build_lookup(parsed: ParsedQuery, index: str) -> list[dict[str, Any]] | None
         "size": 0,
         # Every article: the total is the number of articles (an idf needs it), read for free.
         "track_total_hits": True,
-        # A filter per word over all articles: each count is the term's document frequency.
+        # A filter per word over all articles, counted without scoring.
         "aggs": {"counts": {"filters": {"filters": counts}}},
         "suggest": suggest,
     }

@@ -33,7 +33,7 @@ from elasticsearch.dsl.query import (
 )
 
 from articles import FACETS
-from search.lookup import MENTION_FIELDS, Entity, Lookup, fold, prefix_word
+from search.lookup import MENTION_FIELDS, VARIANT_MIN_DOCS, Entity, Lookup, fold, prefix_word
 from search.syntax import ParsedQuery
 
 # The fields searched, with the title weighted above the body; the entity mentions (surface forms
@@ -150,6 +150,14 @@ class WordPlan:
     # The folded prefix and its weight, when the word may be unfinished.
     prefix: str | None = None
     prefix_weight: float = 0.0
+    # No article holds the word as typed (per the statistics).
+    unknown: bool = False
+
+    @property
+    def lost(self) -> bool:
+        """Whether nothing but its sound can match the word: the index knows neither it, nor a
+        spelling of it, nor a word it begins."""
+        return self.unknown and not self.variants and not self.prefix
 
     @property
     def close_spellings(self) -> bool:
@@ -173,7 +181,7 @@ def plan_word(word: str, lookup: Lookup, *, prefix: str | None = None) -> WordPl
     variants = [
         v
         for v in stats.variants
-        if v.docs >= VARIANT_RATIO * max(docs, 1)
+        if v.docs >= max(VARIANT_RATIO * docs, VARIANT_MIN_DOCS)
         and v.similarity >= (KNOWN_SIMILARITY if docs else UNKNOWN_SIMILARITY)
     ][: 0 if prefix else MAX_VARIANTS]
     # Every spelling of the word scores at the rarity of its most common one. (Not the words it
@@ -196,6 +204,7 @@ def plan_word(word: str, lookup: Lookup, *, prefix: str | None = None) -> WordPl
         phonetic=phonetic,
         prefix=prefix,
         prefix_weight=PREFIX_WEIGHT if prefix else 0.0,
+        unknown=docs == 0,
     )
 
 
@@ -302,7 +311,9 @@ def relevance(parsed: ParsedQuery, lookup: Lookup) -> Relevance:
     must: list[Query] = []
     should: list[Query] = []
     if groups:
-        msm = minimum_should_match(len(groups))
+        # A word nothing but its sound may match does not count: the others still find articles.
+        found = sum(not plan.lost for plan in plans)
+        msm = minimum_should_match(found or len(groups))
         words = groups[0] if len(groups) == 1 else Bool(should=groups, minimum_should_match=msm)
         if (entity := entity_query(lookup.entities)) is not None:
             words = Bool(should=[words, entity], minimum_should_match=1)

@@ -20,6 +20,8 @@ from search.lookup import (
 from search.syntax import parse_query
 
 MENTIONS = ["person_mentions", "organization_mentions", "location_mentions"]
+# Words as written, in the body, a title or a name.
+SPELL = ["body.spell", "title.spell", *MENTIONS]
 
 
 def term_suggester(word: str) -> dict[str, Any]:
@@ -32,7 +34,6 @@ def term_suggester(word: str) -> dict[str, Any]:
             "max_edits": 2,
             "prefix_length": 0,
             "min_word_length": 4,
-            "min_doc_freq": 2,
             "max_term_freq": 0.05,
         },
     }
@@ -49,10 +50,14 @@ def test_the_lookup_asks_counts_spellings_a_correction_and_entity_forms_in_one_m
                 "counts": {
                     "filters": {
                         "filters": {
-                            "w0": {"match": {"body.spell": "rohani"}},
-                            "w1": {"match": {"body.spell": "speech"}},
+                            "w0": {"multi_match": {"query": "rohani", "fields": SPELL}},
+                            "w1": {"multi_match": {"query": "speech", "fields": SPELL}},
                             # The last word may be unfinished: how many words it begins.
-                            "prefix": {"prefix": {"body.spell": "speech"}},
+                            "prefix": {
+                                "bool": {
+                                    "should": [{"prefix": {field: "speech"}} for field in SPELL]
+                                }
+                            },
                         }
                     }
                 }
