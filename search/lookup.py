@@ -5,7 +5,7 @@ One `_msearch` round trip of two size-0 searches (`build_lookup`), read by `read
 1. **statistics**: how many articles there are, how many hold each word as written (in the
    unstemmed `body.spell` or `title.spell`), how many hold a word starting with the last word; the spellings of each word the index uses more often (the term
    suggester in `popular` mode), and the phrase suggester's correction of the whole query,
-   scored by how often its word pairs occur (`body.pairs`);
+   scored by how often its word pairs occur in titles (`title.pairs`);
 2. **entity forms**: the entities whose recorded surface forms (`entity_forms`) contain the
    typed words as a phrase, read from the first articles whose mentions do.
 
@@ -27,8 +27,8 @@ SPELL_FIELD = "body.spell"
 MENTION_FIELDS = tuple(f"{kind}_mentions" for kind in ENTITY_TYPES)
 # Where a word counts as known, as written: in the body, a title, or an entity's name.
 COUNT_FIELDS = (SPELL_FIELD, "title.spell", *MENTION_FIELDS)
-# Word pairs (and single words) of the body: the language model of "did you mean".
-PAIRS_FIELD = "body.pairs"
+# Word pairs (and single words) of the titles: the language model of "did you mean".
+PAIRS_FIELD = "title.pairs"
 # The words of a query searched for spellings and entity forms; longer queries are topics,
 # not names, and each word costs a suggester lookup.
 MAX_LOOKUP_WORDS = 8

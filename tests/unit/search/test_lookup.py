@@ -68,7 +68,7 @@ def test_the_lookup_asks_counts_spellings_a_correction_and_entity_forms_in_one_m
                 "did_you_mean": {
                     "text": "rohani speech",
                     "phrase": {
-                        "field": "body.pairs",
+                        "field": "title.pairs",
                         "gram_size": 2,
                         "size": 1,
                         "max_errors": 2,
