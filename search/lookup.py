@@ -2,10 +2,11 @@
 
 One `_msearch` round trip of two size-0 searches (`build_lookup`), read by `read_lookup`:
 
-1. **statistics**: how many articles there are, how many hold each word as written (in the
-   unstemmed `body.spell` or `title.spell`), how many hold a word starting with the last word; the spellings of each word the index uses more often (the term
-   suggester in `popular` mode), and the phrase suggester's correction of the whole query,
-   scored by how often its word pairs occur in titles (`title.pairs`);
+1. **statistics**: how many articles there are; how many hold each word as written (unstemmed:
+   in the body, a title or an entity's name) and how many a word the last word begins; the
+   spellings of each word the index uses more often (the term suggester in `popular` mode);
+   and the phrase suggester's correction of the whole query, scored by how often its word
+   pairs occur in titles (`title.pairs`);
 2. **entity forms**: the entities whose recorded surface forms (`entity_forms`) contain the
    typed words as a phrase, read from the first articles whose mentions do.
 
@@ -179,6 +180,7 @@ def build_lookup(parsed: ParsedQuery, index: str) -> list[dict[str, Any]] | None
                     "suggest_mode": "popular",
                     "min_word_length": 3,
                     "max_edits": 2,
+                    "max_term_freq": VARIANT_MAX_SHARE,
                 }
             ],
         },

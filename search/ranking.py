@@ -85,8 +85,10 @@ MAX_VARIANTS = 2
 VARIANT_WEIGHT = 1.0
 # The typed spelling's edge over others, other things equal ("exact spellings rank first").
 EXACT_WEIGHT = 1.2
-# Words used by fewer articles than this share are also looked up by sound in the mentions.
+# Words used by no more articles than this share (or than RARE_DOCS, in a small index) are also
+# looked up by sound in the mentions.
 PHONETIC_MAX_SHARE = 0.0025
+RARE_DOCS = 2
 PHONETIC_WEIGHT = 0.5
 # Shorter words sound like too many names.
 MIN_PHONETIC_LENGTH = 4
@@ -191,7 +193,9 @@ def plan_word(word: str, lookup: Lookup, *, prefix: str | None = None) -> WordPl
     if variants or prefix:
         # The typed spelling's edge over the alternatives.
         exact = EXACT_WEIGHT * (idf(common, articles) / idf(docs, articles) if docs else 1.0)
-    rare = len(fold(word)) >= MIN_PHONETIC_LENGTH and docs < PHONETIC_MAX_SHARE * articles
+    rare = len(fold(word)) >= MIN_PHONETIC_LENGTH and docs <= max(
+        PHONETIC_MAX_SHARE * articles, RARE_DOCS
+    )
     # By sound only when no spelling was found: a spelling is the surer guess.
     phonetic = PHONETIC_WEIGHT if rare and not prefix and not variants else 0.0
     return WordPlan(

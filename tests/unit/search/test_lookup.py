@@ -78,6 +78,7 @@ def test_the_lookup_asks_counts_spellings_a_correction_and_entity_forms_in_one_m
                                 "suggest_mode": "popular",
                                 "min_word_length": 3,
                                 "max_edits": 2,
+                                "max_term_freq": 0.05,
                             }
                         ],
                     },
