@@ -1,33 +1,26 @@
 """Names spelled another way, half-typed names, on a real engine with our analysis plugin.
 
-The fixture (tests/data/name_variants.jsonl) is a small realistic newsroom: ten articles on
-President Hassan Rouhani, one that spells him "Rowhani" as older wire reports did, two on other
-people who write their name "Rohani"; six on Hezbollah and one that spells it "Hizballah"; and
-other news around them.
+The fixture is a small realistic newsroom (tests/integration/search/name_variants.py).
 """
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from elasticsearch import Elasticsearch, helpers
+from elasticsearch import Elasticsearch
 from flask.testing import FlaskClient
 
 from articles import concrete_index_name, index_body
 from search import create_app
 from search.config import Settings
+from tests.integration.search.name_variants import ABOUT_ROUHANI, ARTICLES, load_name_variants
 from tests.support import delete_indices
 
 pytestmark = pytest.mark.es
 
-FIXTURE = Path(__file__).resolve().parents[2] / "data" / "name_variants.jsonl"
-ARTICLES = [json.loads(line) for line in FIXTURE.read_text(encoding="utf-8").splitlines()]
-ABOUT_ROUHANI = {doc["id"] for doc in ARTICLES if "Hassan Rouhani" in doc["person"]}
 OTHER_ROHANIS = {"rohani-concert", "rohani-museum"}
 ABOUT_HEZBOLLAH = {doc["id"] for doc in ARTICLES if "Hezbollah" in doc["organization"]}
 
@@ -37,9 +30,7 @@ def variants_alias(es: Elasticsearch) -> Iterator[str]:
     alias = f"test-articles-variants-{uuid.uuid4().hex[:12]}"
     es.indices.create(index=concrete_index_name(alias), **index_body(), aliases={alias: {}})
     try:
-        actions = ({"_index": alias, "_id": doc["id"], "_source": doc} for doc in ARTICLES)
-        ok, errors = helpers.bulk(es, actions, refresh=True)
-        assert (ok, errors) == (len(ARTICLES), [])
+        load_name_variants(es, alias)
         yield alias
     finally:
         delete_indices(es, alias)
