@@ -216,7 +216,7 @@ def percentiles(values: list[float]) -> dict[str, float]:
 def run(timer: Timer, rounds: int) -> dict[str, list[float]]:
     samples: dict[str, list[float]] = {
         "suggest_service": [], "suggest_engine": [], "search_service": [], "search_engine": [],
-        "search_engine_with_lookup": [],
+        "search_engine_with_lookup": [], "search_lookup": [],
     }  # fmt: skip
     # What run_suggest sends: the articles and their names index in one request.
     suggest_target = f"{suggest_indices(timer.alias)}/_search?ignore_unavailable=true"
@@ -245,6 +245,7 @@ def run(timer: Timer, rounds: int) -> dict[str, list[float]]:
                 samples["search_service"].append(service)
                 samples["search_engine"].append(engine)
                 samples["search_engine_with_lookup"].append(engine + lookup)
+                samples["search_lookup"].append(lookup)
     return samples
 
 

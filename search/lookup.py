@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from articles import ENTITY_FORM_SEP, ENTITY_TYPES
-from search.syntax import ParsedQuery, lucene_regex_escape
+from search.syntax import WORD, ParsedQuery, lucene_regex_escape
 
 # The unstemmed copy of the body: counts and spellings of words as written.
 SPELL_FIELD = "body.spell"
@@ -50,6 +50,8 @@ VARIANT_MAX_SHARE = 0.05
 # The last word is searched as a prefix from this many letters: shorter prefixes match most of
 # the vocabulary, and the suggestions box serves them better.
 MIN_PREFIX_LENGTH = 3
+# Title completions read for the words the last word begins.
+COMPLETIONS = 8
 # Articles read for entity forms: enough for a name's usual forms, few enough to stay cheap on
 # a name found in thousands of articles.
 FORMS_SAMPLE = 200
@@ -114,6 +116,8 @@ class Lookup:
     entities: tuple[Entity, ...] = ()
     # The phrase suggester's correction of the plain words, lower case, or None.
     correction: str | None = None
+    # Words the last word begins, from headlines, folded, the most recent first.
+    completions: tuple[str, ...] = ()
 
     def stats(self, word: str) -> WordStats:
         """The statistics of `word` (as typed), zero when unknown."""
@@ -142,7 +146,19 @@ def build_lookup(parsed: ParsedQuery, index: str) -> list[dict[str, Any]] | None
         f"w{i}": {"multi_match": {"query": word, "fields": list(COUNT_FIELDS)}}
         for i, word in enumerate(words)
     }
+    completions: dict[str, Any] = {}
     if (prefix := prefix_word(parsed)) is not None:
+        # Words the last word begins, as headlines write them (the titles' completion inputs
+        # start at each of their first words): what to mark in excerpts.
+        completions["completions"] = {
+            "prefix": prefix,
+            "completion": {
+                "field": "suggest",
+                "size": COMPLETIONS,
+                "contexts": {"kind": ["title"]},
+                "skip_duplicates": True,
+            },
+        }
         counts["prefix"] = {
             "bool": {"should": [{"prefix": {field: prefix}} for field in COUNT_FIELDS]}
         }
@@ -185,8 +201,11 @@ def build_lookup(parsed: ParsedQuery, index: str) -> list[dict[str, Any]] | None
             ],
         },
     }
+    suggest |= completions
     statistics = {
         "size": 0,
+        # Completion options would otherwise bring their articles' source.
+        "_source": False,
         # Every article: the total is the number of articles (an idf needs it), read for free.
         "track_total_hits": True,
         # A filter per word over all articles, counted without scoring.
@@ -282,13 +301,26 @@ def read_lookup(parsed: ParsedQuery, responses: Sequence[Mapping[str, Any]]) -> 
         for option in entry.get("options") or ():
             correction = str(option.get("text") or "") or None
             break
+    prefix = prefix_word(parsed)
     return Lookup(
         articles=int(total.get("value") or 0) if isinstance(total, Mapping) else int(total),
         words=stats,
         prefix_docs=_count(buckets, "prefix"),
         entities=_entities(responses[1] if len(responses) > 1 else {}),
         correction=correction,
+        completions=_completions(suggest.get("completions") or (), prefix) if prefix else (),
     )
+
+
+def _completions(entries: Sequence[Mapping[str, Any]], prefix: str) -> tuple[str, ...]:
+    """The distinct words starting with `prefix` that open the completed title inputs."""
+    found: dict[str, None] = {}
+    for entry in entries:
+        for option in entry.get("options") or ():
+            first = WORD.match(fold(str(option.get("text") or "")))
+            if first and first[0].startswith(prefix):
+                found[first[0]] = None
+    return tuple(found)
 
 
 def _count(buckets: Mapping[str, Any], key: str) -> int:

@@ -42,7 +42,7 @@ SEARCH_FIELDS = ("title^2", "body", "person_mentions", "organization_mentions", 
 # Words as written, for prefixes: a stem is not a word's beginning ("negotiations" -> "negoti").
 PREFIX_FIELDS = (("title.spell", 2.0), ("body.spell", 1.0), *((f, 1.0) for f in MENTION_FIELDS))
 PHONETIC_FIELDS = tuple(f"{name}.phonetic" for name in MENTION_FIELDS)
-PROXIMITY_FIELDS = ("title^2", "body")
+PROXIMITY_FIELDS = ("title^2",)
 # Quoted phrases are read in the text; the mentions only keep articles that name the phrase
 # without writing it.
 PHRASE_FIELDS = ("title^2", "body", *(f"{name}^0.5" for name in MENTION_FIELDS))
@@ -106,7 +106,7 @@ PROXIMITY_WEIGHT = 1.0
 ENTITY_WEIGHT = 3.0
 # An entity counts when its forms are in this share of the articles whose mentions hold the
 # words (a name shared by several people boosts none of them), and in a few at least.
-ENTITY_SHARE = 0.5
+ENTITY_SHARE = 0.4
 ENTITY_MIN_ARTICLES = 2
 # Named clauses: a hit that matched one owes it to a close spelling.
 CLOSE_SPELLING = "close_spelling"
@@ -338,7 +338,7 @@ def relevance(parsed: ParsedQuery, lookup: Lookup) -> Relevance:
     return Relevance(
         query=query,
         close_spellings=any(plan.close_spellings for plan in plans),
-        highlight=_highlight(parsed, plans),
+        highlight=_highlight(parsed, plans, lookup),
     )
 
 
@@ -362,20 +362,17 @@ def _dominant(plan: WordPlan) -> str:
     return best[0] if best is not None and best[1] > plan.exact else plan.word
 
 
-def _highlight(parsed: ParsedQuery, plans: Sequence[WordPlan]) -> Query | None:
-    """What to mark when words matched through alternatives: the words and their spellings,
-    and the words the last one begins."""
+def _highlight(parsed: ParsedQuery, plans: Sequence[WordPlan], lookup: Lookup) -> Query | None:
+    """What to mark when words matched through alternatives: the words, their spellings and
+    the words the last one begins (titles are also marked by the prefix itself; a prefix in
+    the body would cost the highlighter a pass over the body's terms)."""
     if not any(plan.variants or plan.prefix for plan in plans):
         return None
     spellings = [spelling for plan in plans for spelling, _ in plan.variants]
-    words = [*parsed.words, *spellings, *parsed.phrases]
+    begun = lookup.completions if any(plan.prefix for plan in plans) else ()
+    words = [*parsed.words, *spellings, *begun, *parsed.phrases]
     marks: list[Query] = [simple_query(" ".join(words), ("title", "body"), operator="or")]
-    marks += [
-        Prefix(**{name: {"value": plan.prefix}})
-        for plan in plans
-        if plan.prefix
-        for name in ("title", "body")
-    ]
+    marks += [Prefix(title={"value": plan.prefix}) for plan in plans if plan.prefix]
     return Bool(should=marks)
 
 

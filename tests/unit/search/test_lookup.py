@@ -45,6 +45,7 @@ def test_the_lookup_asks_counts_spellings_a_correction_and_entity_forms_in_one_m
         {"index": "articles"},
         {
             "size": 0,
+            "_source": False,
             "track_total_hits": True,
             "aggs": {
                 "counts": {
@@ -81,6 +82,16 @@ def test_the_lookup_asks_counts_spellings_a_correction_and_entity_forms_in_one_m
                                 "max_term_freq": 0.05,
                             }
                         ],
+                    },
+                },
+                # The words the last word begins, from headlines.
+                "completions": {
+                    "prefix": "speech",
+                    "completion": {
+                        "field": "suggest",
+                        "size": 8,
+                        "contexts": {"kind": ["title"]},
+                        "skip_duplicates": True,
                     },
                 },
             },
@@ -194,6 +205,15 @@ STATISTICS: dict[str, Any] = {
         ],
         "w1": [{"text": "speech", "options": []}],
         "did_you_mean": [{"options": [{"text": "rouhani speech", "score": 0.01}]}],
+        "completions": [
+            {
+                "options": [
+                    {"text": "Speeches at the Majlis"},
+                    {"text": "Speech of the Leader \u2192 x"},
+                    {"text": "Speech of the Leader on Sunday"},
+                ]
+            }
+        ],
     },
 }
 FORMS: dict[str, Any] = {
@@ -228,6 +248,7 @@ def test_the_answers_become_counts_spellings_entities_and_a_correction() -> None
             Entity("person", "Shahrdad Rohani", 1, sample=4),
         ),
         correction="rouhani speech",
+        completions=("speeches", "speech"),
     )
     assert lookup.stats("ROHANI").docs == 3
     assert lookup.stats("unknown") == WordStats()
