@@ -15,8 +15,11 @@ search/ranking.py turns the answer (`Lookup`) into the query; search/pages.py se
 
 from __future__ import annotations
 
+import threading
+import time
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -122,6 +125,53 @@ class Lookup:
     def stats(self, word: str) -> WordStats:
         """The statistics of `word` (as typed), zero when unknown."""
         return self.words.get(fold(word), WordStats())
+
+
+LookupKey = tuple[str, tuple[str, ...], str | None, bool]
+
+
+def lookup_key(parsed: ParsedQuery, index: str) -> LookupKey:
+    """What a lookup depends on: the index, the words folded, the open last word, operators."""
+    return (index, tuple(fold(w) for w in parsed.words), prefix_word(parsed), parsed.has_operators)
+
+
+class LookupCache:
+    """Recent lookups by `lookup_key`, for `ttl` seconds, the `size` most recent (thread-safe).
+
+    What the index knows of words changes only as articles are loaded, so a lookup a minute
+    old is as good as a new one, and paging, facet selections and other sorts of the same
+    words ask nothing twice.
+    """
+
+    def __init__(
+        self, *, size: int = 1024, ttl: float = 60.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.size = size
+        self.ttl = ttl
+        self.clock = clock
+        self._entries: OrderedDict[LookupKey, tuple[float, Lookup]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: LookupKey) -> Lookup | None:
+        """The lookup stored under `key` if it is recent enough."""
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None:
+                return None
+            stored, lookup = found
+            if self.clock() - stored > self.ttl:
+                del self._entries[key]
+                return None
+            self._entries.move_to_end(key)
+            return lookup
+
+    def put(self, key: LookupKey, lookup: Lookup) -> None:
+        """Store `lookup` under `key`, forgetting the least recently used beyond `size`."""
+        with self._lock:
+            self._entries[key] = (self.clock(), lookup)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
 
 
 def lookup_words(parsed: ParsedQuery) -> tuple[str, ...]:

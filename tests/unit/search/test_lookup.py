@@ -10,11 +10,13 @@ import pytest
 from search.lookup import (
     Entity,
     Lookup,
+    LookupCache,
     Spelling,
     WordStats,
     build_lookup,
     fold,
     forms_regex,
+    lookup_key,
     read_lookup,
 )
 from search.syntax import parse_query
@@ -260,3 +262,37 @@ def test_failed_searches_read_as_knowing_nothing() -> None:
         words={"rohani": WordStats()}
     )
     assert read_lookup(parse_query("Rohani"), []).articles == 0
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_cache_keeps_lookups_a_while_and_the_most_recent_ones() -> None:
+    clock = Clock()
+    cache = LookupCache(size=2, ttl=60, clock=clock)
+    one, two, three = (lookup_key(parse_query(q), "a") for q in ("Rohani", "iran", "oil"))
+    cache.put(one, Lookup(articles=1))
+    cache.put(two, Lookup(articles=2))
+    assert cache.get(one) == Lookup(articles=1)
+    cache.put(three, Lookup(articles=3))
+    # "iran" was used least recently.
+    assert cache.get(two) is None
+    assert cache.get(one) == Lookup(articles=1)
+    clock.now = 61
+    assert cache.get(one) is None
+    assert cache.get(three) is None
+
+
+def test_a_lookup_depends_on_the_index_the_words_and_how_the_query_ends() -> None:
+    def key(q: str, index: str = "a") -> Any:
+        return lookup_key(parse_query(q), index)
+
+    assert key("Rohani speech") == key("rohani  SPEECH") == key('Rohani speech person:"X"')
+    assert key("Rohani speech") != key("Rohani speech", "b")
+    assert key("Rohani speech") != key("Rohani speech -Trump")  # the last word is closed
+    assert key("Iran Iraq") != key("Iran OR Iraq")

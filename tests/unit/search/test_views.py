@@ -62,6 +62,21 @@ def test_api_search_looks_the_words_up_then_sends_the_search_to_the_configured_a
     assert answer["did_you_mean"] == "karabakh"
 
 
+def test_the_same_words_are_looked_up_once_a_while(make_client: MakeClient) -> None:
+    lookup = [{"hits": {"total": {"value": 40_000}}}, {}]
+    client = make_client(lookup=lookup)
+    client.get("/api/search?q=Karabakh")
+    client.get("/api/search?q=Karabakh&page=2&location=Iran")
+    client.get("/api/search?q=Karabakh+ceasefire")
+    assert [name for name, _ in stub_of(client).calls] == [
+        "msearch",
+        "search",
+        "search",
+        "msearch",
+        "search",
+    ]
+
+
 def test_api_search_without_words_asks_nothing_before_searching(make_client: MakeClient) -> None:
     client = make_client()
     client.get("/api/search?person=Nobody")
