@@ -99,6 +99,8 @@ PREFIX_WEIGHT = 1.0
 PREFIX_EXPANSIONS = 30
 # Matching every word is worth this much more than matching most of them.
 ALL_WORDS_BONUS = 10.0
+# Expected articles with every word above which most words are not enough (see _plentiful).
+PLENTY = 100
 # The words in a row, give or take this many moves, in title or body.
 PROXIMITY_SLOP = 3
 PROXIMITY_WEIGHT = 1.0
@@ -154,6 +156,8 @@ class WordPlan:
     prefix_weight: float = 0.0
     # No article holds the word as typed (per the statistics).
     unknown: bool = False
+    # Articles holding the word in any of its forms, as far as the statistics tell (0: unknown).
+    docs: int = 0
 
     @property
     def lost(self) -> bool:
@@ -209,6 +213,7 @@ def plan_word(word: str, lookup: Lookup, *, prefix: str | None = None) -> WordPl
         prefix=prefix,
         prefix_weight=PREFIX_WEIGHT if prefix else 0.0,
         unknown=docs == 0,
+        docs=max(common, lookup.prefix_docs if prefix else 0),
     )
 
 
@@ -318,6 +323,10 @@ def relevance(parsed: ParsedQuery, lookup: Lookup) -> Relevance:
         # A word nothing but its sound may match does not count: the others still find articles.
         found = sum(not plan.lost for plan in plans)
         msm = minimum_should_match(found or len(groups))
+        if _plentiful(plans, lookup.articles):
+            # Articles with every word fill the first pages anyway: requiring them all is the
+            # same ranking there, at a fraction of the cost (three common words: a third).
+            msm = len(groups)
         words = groups[0] if len(groups) == 1 else Bool(should=groups, minimum_should_match=msm)
         if (entity := entity_query(lookup.entities)) is not None:
             words = Bool(should=[words, entity], minimum_should_match=1)
@@ -340,6 +349,17 @@ def relevance(parsed: ParsedQuery, lookup: Lookup) -> Relevance:
         close_spellings=any(plan.close_spellings for plan in plans),
         highlight=_highlight(parsed, plans, lookup),
     )
+
+
+def _plentiful(plans: Sequence[WordPlan], articles: int) -> bool:
+    """Whether many articles are expected to hold every word, were the words independent
+    (common words go together more often than that, so the estimate errs low)."""
+    if len(plans) < 3 or not articles:
+        return False
+    expected = float(articles)
+    for plan in plans:
+        expected *= plan.docs / articles
+    return expected >= PLENTY
 
 
 def _proximity(parsed: ParsedQuery, plans: Sequence[WordPlan]) -> Query:

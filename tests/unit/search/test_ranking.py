@@ -36,7 +36,7 @@ def word(text: str, **options: Any) -> dict[str, Any]:
 
 def test_a_word_the_index_knows_well_is_matched_as_typed() -> None:
     stats = lookup(iran=WordStats(docs=30_000))
-    assert plan_word("Iran", stats) == WordPlan(word="Iran")
+    assert plan_word("Iran", stats) == WordPlan(word="Iran", docs=30_000)
 
 
 def test_a_word_the_index_does_not_know_takes_its_close_common_spelling_at_full_weight() -> None:
@@ -155,6 +155,28 @@ def test_words_rank_by_how_many_match_then_how_close_they_are() -> None:
             ],
         }
     }
+
+
+def test_common_words_that_many_articles_hold_together_are_all_required() -> None:
+    stats = lookup(
+        prefix_docs=6_800,
+        iran=WordStats(docs=23_000),
+        nuclear=WordStats(docs=6_400),
+        deal=WordStats(docs=6_700),
+    )
+    # 500 articles expected with the three words, were they independent (they are not: more).
+    found = relevance(parse_query("iran nuclear deal"), stats)
+    query = found.query.to_dict()["bool"]
+    assert query["must"] == [
+        {
+            "bool": {
+                "should": [word("iran"), word("nuclear"), word("deal")],
+                "minimum_should_match": 3,
+            }
+        }
+    ]
+    # No bonus for all words: every article has them.
+    assert [next(iter(clause)) for clause in query["should"]] == ["multi_match"]
 
 
 def test_a_misspelled_name_is_matched_through_its_common_spelling_named_for_the_api() -> None:
