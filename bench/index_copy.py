@@ -1,7 +1,7 @@
 """Copy an index of articles into a new one with the current mapping, without running NER again.
 
     .venv/bin/python bench/index_copy.py --from-alias bench-articles --alias rank-articles \
-        [--source-url http://127.0.0.1:9200]
+        [--source-url http://127.0.0.1:9200] [--if-outdated]
 
 Every document of the source alias is read with a scroll and bulk-loaded into a new versioned
 index behind `--alias` (on `ES_URL`; the source may sit on another engine, `--source-url`), with
@@ -29,6 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from articles import ENTITY_TYPES, concrete_index_name, index_body, suggest_entries  # noqa: E402
+from indexer.index.lifecycle import missing_fields  # noqa: E402
 
 DEFAULT_ES_URL = "http://127.0.0.1:9200"
 
@@ -76,14 +77,25 @@ def copy_alias(source: Elasticsearch, from_alias: str, target: Elasticsearch, al
     return index
 
 
+def outdated(client: Elasticsearch, alias: str) -> bool:
+    """Whether `alias` is missing or lacks fields of the current mapping (then copy again)."""
+    return not client.indices.exists_alias(name=alias) or bool(missing_fields(client, alias))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--from-alias", default="bench-articles")
     parser.add_argument("--alias", required=True)
     parser.add_argument("--source-url", help="the engine holding --from-alias (default: ES_URL)")
+    parser.add_argument(
+        "--if-outdated", action="store_true", help="only if the alias is missing or outdated"
+    )
     args = parser.parse_args()
     es_url = os.environ.get("ES_URL", DEFAULT_ES_URL)
     target = Elasticsearch(es_url, request_timeout=120)
+    if args.if_outdated and not outdated(target, args.alias):
+        print(f"{args.alias} is up to date with the mapping")
+        return 0
     source = Elasticsearch(args.source_url, request_timeout=120) if args.source_url else target
     copy_alias(source, args.from_alias, target, args.alias)
     return 0

@@ -3,14 +3,17 @@
 Usage: python bench/search_latency.py [--rounds 5] [--service URL] [--alias bench-search]
 
 Without --service it serves the app itself with gunicorn on a free loopback port (INDEX_ALIAS set
-to the alias). The alias is built first if missing (or with --rebuild): every document of
---from-alias (default `bench-articles`, both shared corpora; on --source-url if it lives on
-another engine) is copied with the current mapping by bench/index_copy.py, and its names index
-(the entity suggestions) is synced as a load does.
+to the alias). The alias is built first if missing or outdated (or with --rebuild): every
+document of --from-alias (default `bench-articles`, both shared corpora; on --source-url if it
+lives on another engine) is copied with the current mapping by bench/index_copy.py, and its
+names index (the entity suggestions) is synced as a load does.
 
-For every query of every round, the service request and the direct engine request(s) it makes
-(built by the same pure functions) are timed back to back, so both see the same noise. Prints
-p50/p95/p99 and the service/engine ratios, and writes them to artifacts/bench/search-latency.json.
+For every query of every round, the service request and the direct engine requests it makes
+(built by the same pure functions) are timed back to back, so both see the same noise: the
+search, and apart the lookup before it (search/lookup.py), whose round trip is the service's own
+cost (the service keeps its answers a minute, so after the first round it mostly asks nothing).
+Prints p50/p95/p99 and the service/engine ratios (against the search alone, and against the
+search and the lookup), and writes them to artifacts/bench/search-latency.json.
 This is a script, not a timed test: figures on a shared 2-core machine are noisy; compare ratios.
 """
 
@@ -36,7 +39,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from articles import names_alias  # noqa: E402
-from bench.index_copy import copy_alias  # noqa: E402
+from bench.index_copy import copy_alias, outdated  # noqa: E402
 from indexer.index.names import names_current, sync_names  # noqa: E402
 from search.lookup import Lookup, build_lookup, read_lookup  # noqa: E402
 from search.params import SearchParams  # noqa: E402
@@ -263,7 +266,7 @@ def main() -> int:
 
     es_url = os.environ.get("ES_URL", "http://127.0.0.1:9200")
     client = Elasticsearch(es_url, request_timeout=120)
-    if args.rebuild or not client.indices.exists_alias(name=args.alias):
+    if args.rebuild or outdated(client, args.alias):
         source = Elasticsearch(args.source_url, request_timeout=120) if args.source_url else client
         copy_alias(source, args.from_alias, client, args.alias)
     if not names_current(client, args.alias):

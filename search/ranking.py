@@ -5,9 +5,9 @@ word the index hardly knows, the spellings the index uses much more often (Rohan
 its sound in the entity mentions (`*_mentions.phonetic`), and for the last word, the words it
 begins (Khamen -> khamenei). Alternatives of a word are scored as one word, at the rarity of its
 most common form, so a rare spelling cannot outrank the common one by rarity alone, and the
-exact spelling keeps a bonus. Articles match when most groups do (`minimum_should_match`);
+exact spelling keeps an edge. Articles match when most groups do (`minimum_should_match`);
 those matching every group get a bonus, so they come first. Quoted phrases are required. The
-words found close together (a phrase with slop) in title or body, and articles filed under an
+words found close together (a phrase with slop) in the title, and articles filed under an
 entity the words name (search/lookup.py's entity forms), rank higher.
 
 Everything here depends on the Lookup (search/lookup.py) asked just before: term statistics
@@ -81,7 +81,7 @@ UNKNOWN_SIMILARITY = 0.7
 KNOWN_SIMILARITY = 0.8
 # Spellings kept per word, the most similar first.
 MAX_VARIANTS = 2
-# A spelling's weight against the typed word's (scaled by the suggester's similarity).
+# A spelling's weight against the typed word's, before both are scored at the same rarity.
 VARIANT_WEIGHT = 1.0
 # The typed spelling's edge over others, other things equal ("exact spellings rank first").
 EXACT_WEIGHT = 1.2
@@ -101,7 +101,7 @@ PREFIX_EXPANSIONS = 30
 ALL_WORDS_BONUS = 10.0
 # Expected articles with every word above which most words are not enough (see _plentiful).
 PLENTY = 100
-# The words in a row, give or take this many moves, in title or body.
+# The words in a row in the title, give or take this many moves.
 PROXIMITY_SLOP = 3
 PROXIMITY_WEIGHT = 1.0
 # Articles filed under an entity the words name.
@@ -110,8 +110,10 @@ ENTITY_WEIGHT = 3.0
 # words (a name shared by several people boosts none of them), and in a few at least.
 ENTITY_SHARE = 0.4
 ENTITY_MIN_ARTICLES = 2
-# Named clauses: a hit that matched one owes it to a close spelling.
-CLOSE_SPELLING = "close_spelling"
+# Named clauses of a word with close spellings (`exact-2`, `close-2` for the third word): a hit
+# that matched a word's close spelling but not the word owes its place to typo tolerance.
+EXACT_NAME = "exact-"
+CLOSE_NAME = "close-"
 
 
 def simple_query(
@@ -228,19 +230,25 @@ def plan_words(parsed: ParsedQuery, lookup: Lookup) -> list[WordPlan]:
     ]
 
 
-def word_query(plan: WordPlan) -> Query:
-    """A word group: the word, or any of its alternatives (the best one counts)."""
-    exact = MultiMatch(query=plan.word, fields=list(SEARCH_FIELDS), type="most_fields")
+def word_query(plan: WordPlan, position: int = 0) -> Query:
+    """A word group: the word, or any of its alternatives (the best one counts); `position`
+    names the clauses of a word with close spellings."""
+    options: dict[str, Any] = {}
     if plan.exact != 1.0:
-        exact.boost = round(plan.exact, 4)
-    alternatives: list[Query] = [exact]
+        options["boost"] = round(plan.exact, 4)
+    if plan.close_spellings:
+        options["_name"] = f"{EXACT_NAME}{position}"
+    close = f"{CLOSE_NAME}{position}"
+    alternatives: list[Query] = [
+        MultiMatch(query=plan.word, fields=list(SEARCH_FIELDS), type="most_fields", **options)
+    ]
     alternatives += [
         MultiMatch(
             query=spelling,
             fields=list(SEARCH_FIELDS),
             type="most_fields",
             boost=weight,
-            _name=CLOSE_SPELLING,
+            _name=close,
         )
         for spelling, weight in plan.variants
     ]
@@ -251,7 +259,7 @@ def word_query(plan: WordPlan) -> Query:
                 fields=list(PHONETIC_FIELDS),
                 type="most_fields",
                 boost=plan.phonetic,
-                _name=CLOSE_SPELLING,
+                _name=close,
             )
         )
     if plan.prefix:
@@ -274,6 +282,16 @@ def word_query(plan: WordPlan) -> Query:
             )
         )
     return alternatives[0] if len(alternatives) == 1 else DisMax(queries=alternatives)
+
+
+def owes_to_close_spelling(matched: Sequence[str]) -> bool:
+    """Whether a hit whose named clauses are `matched` matched some word only through a close
+    spelling of it."""
+    names = set(matched)
+    return any(
+        name.startswith(CLOSE_NAME) and EXACT_NAME + name[len(CLOSE_NAME) :] not in names
+        for name in names
+    )
 
 
 def minimum_should_match(groups: int) -> int:
@@ -316,7 +334,7 @@ def relevance(parsed: ParsedQuery, lookup: Lookup) -> Relevance:
     if parsed.has_operators:
         return _with_operators(parsed, lookup)
     plans = plan_words(parsed, lookup)
-    groups = [word_query(plan) for plan in plans]
+    groups = [word_query(plan, position) for position, plan in enumerate(plans)]
     must: list[Query] = []
     should: list[Query] = []
     if groups:
@@ -411,9 +429,9 @@ def _with_operators(parsed: ParsedQuery, lookup: Lookup) -> Relevance:
         # of magnitude.
         fuzzy_prefix_length=1,
         fuzzy_max_expansions=FUZZY_MAX_EXPANSIONS,
-        _name=CLOSE_SPELLING,
+        _name=f"{CLOSE_NAME}0",
     )
-    exact = simple_query(parsed.text, SEARCH_FIELDS, boost=EXACT_BOOST)
+    exact = simple_query(parsed.text, SEARCH_FIELDS, boost=EXACT_BOOST, _name=f"{EXACT_NAME}0")
     # Highlighting fuzzy terms re-analyses every body (tens of times slower): mark the words
     # as typed and as the suggester corrected them instead.
     words = " ".join(filter(None, [parsed.text, lookup.correction]))

@@ -21,7 +21,7 @@ from search.limits import MAX_TITLE_CHARS, capped
 from search.lookup import Lookup
 from search.models import ApiModel, Args, Day, Entities, LinkArgs, keyed_by
 from search.params import MAX_RESULT_WINDOW, SearchParams, Sort
-from search.ranking import CLOSE_SPELLING, plan_words
+from search.ranking import owes_to_close_spelling, plan_words
 from search.syntax import FieldFilter, corrected_query
 from search.timeline import Timeline, base_interval, timeline_from_buckets
 
@@ -184,7 +184,7 @@ class SearchPage(ApiModel):
             ),
             did_you_mean=_did_you_mean(params, lookup or Lookup()),
             # Named clauses of the query (search/ranking.py) that a hit matched.
-            fuzzy=any(CLOSE_SPELLING in (hit.get("matched_queries") or ()) for hit in raw_hits),
+            fuzzy=any(owes_to_close_spelling(hit.get("matched_queries") or ()) for hit in raw_hits),
             query_filters=params.parsed.filters,
         )
 

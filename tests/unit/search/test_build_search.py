@@ -220,7 +220,7 @@ def test_the_lookup_decides_how_the_words_are_ranked() -> None:
     body = build_search(params, "a", stats).to_dict()
     assert body["query"] == relevance(params.parsed, stats).query.to_dict()
     # Close spellings are named clauses: the answer says whether a hit owed them its place.
-    assert "close_spelling" in json.dumps(body["query"])
+    assert '"_name": "close-0"' in json.dumps(body["query"])
     assert "suggest" not in body
 
 

@@ -10,6 +10,7 @@ from search.lookup import Entity, Lookup, Spelling, WordStats
 from search.ranking import (
     WordPlan,
     minimum_should_match,
+    owes_to_close_spelling,
     plan_word,
     plan_words,
     relevance,
@@ -179,6 +180,13 @@ def test_common_words_that_many_articles_hold_together_are_all_required() -> Non
     assert [next(iter(clause)) for clause in query["should"]] == ["multi_match"]
 
 
+def test_a_hit_owes_its_place_to_a_close_spelling_when_it_lacks_the_word_itself() -> None:
+    assert owes_to_close_spelling(["close-1", "exact-0"])
+    assert not owes_to_close_spelling(["close-0", "exact-0"])
+    assert not owes_to_close_spelling(["exact-0"])
+    assert not owes_to_close_spelling([])
+
+
 def test_a_misspelled_name_is_matched_through_its_common_spelling_named_for_the_api() -> None:
     stats = lookup(
         prefix_docs=216,
@@ -189,8 +197,8 @@ def test_a_misspelled_name_is_matched_through_its_common_spelling_named_for_the_
     huthi = {
         "dis_max": {
             "queries": [
-                word("Huthi", boost=0.6566),
-                word("houthi", boost=1.0, _name="close_spelling"),
+                word("Huthi", boost=0.6566, _name="exact-0"),
+                word("houthi", boost=1.0, _name="close-0"),
             ]
         }
     }
@@ -346,14 +354,14 @@ def test_a_rare_word_is_also_matched_by_sound_in_the_mentions() -> None:
     assert found.query.to_dict() == {
         "dis_max": {
             "queries": [
-                word("Hizballah"),
+                word("Hizballah", _name="exact-0"),
                 {
                     "multi_match": {
                         "query": "Hizballah",
                         "fields": PHONETIC,
                         "type": "most_fields",
                         "boost": 0.5,
-                        "_name": "close_spelling",
+                        "_name": "close-0",
                     }
                 },
             ]
@@ -382,6 +390,7 @@ def test_queries_with_operators_keep_every_word_required_and_forgive_unknown_wor
                         **exact["simple_query_string"],
                         "query": "Iran | Irqa",
                         "boost": 10.0,
+                        "_name": "exact-0",
                     }
                 },
                 {
@@ -393,7 +402,7 @@ def test_queries_with_operators_keep_every_word_required_and_forgive_unknown_wor
                         "flags": FLAGS + "|FUZZY",
                         "fuzzy_prefix_length": 1,
                         "fuzzy_max_expansions": 20,
-                        "_name": "close_spelling",
+                        "_name": "close-0",
                     }
                 },
             ],

@@ -265,7 +265,10 @@ def test_a_last_word_still_being_typed_is_not_corrected() -> None:
 def test_fuzzy_says_whether_a_hit_matched_through_a_close_spelling() -> None:
     response = hits_response(2, 2)
     assert not SearchPage.from_response(response, SearchParams(q="x")).fuzzy
-    response["hits"]["hits"][1]["matched_queries"] = ["close_spelling"]
+    # Matched both the word and a close spelling: it owes nothing to the spelling.
+    response["hits"]["hits"][0]["matched_queries"] = ["exact-0", "close-0"]
+    assert not SearchPage.from_response(response, SearchParams(q="x")).fuzzy
+    response["hits"]["hits"][1]["matched_queries"] = ["close-0"]
     assert SearchPage.from_response(response, SearchParams(q="x")).fuzzy
 
 
