@@ -53,7 +53,7 @@ VARIANT_MAX_SHARE = 0.05
 # The last word is searched as a prefix from this many letters: shorter prefixes match most of
 # the vocabulary, and the suggestions box serves them better.
 MIN_PREFIX_LENGTH = 3
-# Title completions read for the words the last word begins.
+# Title completions read for the words the last word begins (each way).
 COMPLETIONS = 8
 # Articles read for entity forms: enough for a name's usual forms, few enough to stay cheap on
 # a name found in thousands of articles.
@@ -119,7 +119,7 @@ class Lookup:
     entities: tuple[Entity, ...] = ()
     # The phrase suggester's correction of the plain words, lower case, or None.
     correction: str | None = None
-    # Words the last word begins, from headlines, folded, the most recent first.
+    # Words the last word begins, from headlines, folded: after the word before it first.
     completions: tuple[str, ...] = ()
 
     def stats(self, word: str) -> WordStats:
@@ -179,12 +179,31 @@ def lookup_words(parsed: ParsedQuery) -> tuple[str, ...]:
     return tuple(dict.fromkeys(fold(word) for word in parsed.words))[:MAX_LOOKUP_WORDS]
 
 
-def prefix_word(parsed: ParsedQuery) -> str | None:
-    """The last word, folded, when it may be unfinished and is long enough to search as a prefix."""
+def open_word(parsed: ParsedQuery) -> str | None:
+    """The last word, folded, when it may be unfinished (the text ends with it)."""
     if parsed.last_word is None or parsed.has_operators:
         return None
-    folded = fold(parsed.last_word)
-    return folded if len(folded) >= MIN_PREFIX_LENGTH else None
+    return fold(parsed.last_word)
+
+
+def prefix_word(parsed: ParsedQuery) -> str | None:
+    """The last word, folded, when it may be unfinished and is long enough to search as a prefix."""
+    folded = open_word(parsed)
+    return folded if folded is not None and len(folded) >= MIN_PREFIX_LENGTH else None
+
+
+def _completion(prefix: str) -> dict[str, Any]:
+    """A completion suggester over the titles' inputs (which start at each of their first
+    words) for `prefix`."""
+    return {
+        "prefix": prefix,
+        "completion": {
+            "field": "suggest",
+            "size": COMPLETIONS,
+            "contexts": {"kind": ["title"]},
+            "skip_duplicates": True,
+        },
+    }
 
 
 def build_lookup(parsed: ParsedQuery, index: str) -> list[dict[str, Any]] | None:
@@ -196,19 +215,13 @@ def build_lookup(parsed: ParsedQuery, index: str) -> list[dict[str, Any]] | None
         f"w{i}": {"multi_match": {"query": word, "fields": list(COUNT_FIELDS)}}
         for i, word in enumerate(words)
     }
+    # Words the last word begins, as headlines write them: after the word before it ("World
+    # Cup qu" -> qualifiers), and alone if it is long enough to mean something.
     completions: dict[str, Any] = {}
+    if (last := open_word(parsed)) is not None and len(parsed.words) > 1:
+        completions["completions_after"] = _completion(f"{fold(parsed.words[-2])} {last}")
     if (prefix := prefix_word(parsed)) is not None:
-        # Words the last word begins, as headlines write them (the titles' completion inputs
-        # start at each of their first words): what to mark in excerpts.
-        completions["completions"] = {
-            "prefix": prefix,
-            "completion": {
-                "field": "suggest",
-                "size": COMPLETIONS,
-                "contexts": {"kind": ["title"]},
-                "skip_duplicates": True,
-            },
-        }
+        completions["completions"] = _completion(prefix)
         counts["prefix"] = {
             "bool": {"should": [{"prefix": {field: prefix}} for field in COUNT_FIELDS]}
         }
@@ -351,25 +364,27 @@ def read_lookup(parsed: ParsedQuery, responses: Sequence[Mapping[str, Any]]) -> 
         for option in entry.get("options") or ():
             correction = str(option.get("text") or "") or None
             break
-    prefix = prefix_word(parsed)
+    last = open_word(parsed)
     return Lookup(
         articles=int(total.get("value") or 0) if isinstance(total, Mapping) else int(total),
         words=stats,
         prefix_docs=_count(buckets, "prefix"),
         entities=_entities(responses[1] if len(responses) > 1 else {}),
         correction=correction,
-        completions=_completions(suggest.get("completions") or (), prefix) if prefix else (),
+        completions=_completions(suggest, last) if last else (),
     )
 
 
-def _completions(entries: Sequence[Mapping[str, Any]], prefix: str) -> tuple[str, ...]:
-    """The distinct words starting with `prefix` that open the completed title inputs."""
+def _completions(suggest: Mapping[str, Any], last: str) -> tuple[str, ...]:
+    """The distinct words beginning with `last` that completed title inputs hold where it
+    stands: second after the word before it, first alone; those after it first."""
     found: dict[str, None] = {}
-    for entry in entries:
-        for option in entry.get("options") or ():
-            first = WORD.match(fold(str(option.get("text") or "")))
-            if first and first[0].startswith(prefix):
-                found[first[0]] = None
+    for name, position in (("completions_after", 1), ("completions", 0)):
+        for entry in suggest.get(name) or ():
+            for option in entry.get("options") or ():
+                words = WORD.findall(fold(str(option.get("text") or "")))
+                if len(words) > position and words[position].startswith(last):
+                    found[words[position]] = None
     return tuple(found)
 
 

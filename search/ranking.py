@@ -33,7 +33,15 @@ from elasticsearch.dsl.query import (
 )
 
 from articles import FACETS
-from search.lookup import MENTION_FIELDS, VARIANT_MIN_DOCS, Entity, Lookup, fold, prefix_word
+from search.lookup import (
+    MENTION_FIELDS,
+    VARIANT_MIN_DOCS,
+    Entity,
+    Lookup,
+    fold,
+    open_word,
+    prefix_word,
+)
 from search.syntax import ParsedQuery
 
 # The fields searched, with the title weighted above the body; the entity mentions (surface forms
@@ -97,6 +105,8 @@ FINISHED_SHARE = 0.5
 PREFIX_WEIGHT = 1.0
 # Words a prefix expands to, scored together at the rarity of the most common (blended).
 PREFIX_EXPANSIONS = 30
+# Headline words a too short last word is read as.
+MAX_COMPLETIONS = 3
 # Matching every word is worth this much more than matching most of them.
 ALL_WORDS_BONUS = 10.0
 # Expected articles with every word above which most words are not enough (see _plentiful).
@@ -160,12 +170,15 @@ class WordPlan:
     unknown: bool = False
     # Articles holding the word in any of its forms, as far as the statistics tell (0: unknown).
     docs: int = 0
+    # Too short a start of a word to require: the words it begins (headlines') match instead.
+    optional: bool = False
+    completions: tuple[str, ...] = ()
 
     @property
     def lost(self) -> bool:
         """Whether nothing but its sound can match the word: the index knows neither it, nor a
         spelling of it, nor a word it begins."""
-        return self.unknown and not self.variants and not self.prefix
+        return self.optional or (self.unknown and not self.variants and not self.prefix)
 
     @property
     def close_spellings(self) -> bool:
@@ -173,13 +186,19 @@ class WordPlan:
         return bool(self.variants) or self.phonetic > 0
 
 
-def plan_word(word: str, lookup: Lookup, *, prefix: str | None = None) -> WordPlan:
-    """The plan for `word` given what the index knows; `prefix` when it is the open last word.
+def plan_word(
+    word: str, lookup: Lookup, *, prefix: str | None = None, short: bool = False
+) -> WordPlan:
+    """The plan for `word` given what the index knows; `prefix` when it is the open last word,
+    `short` when it is an open last word too short to be a prefix.
 
     Without statistics (no lookup answered) the word is matched as typed.
     """
     if not lookup.articles:
         return WordPlan(word=word)
+    if short:
+        # "World Cup qu": not required; matched by the words headlines continue it with.
+        return WordPlan(word=word, optional=True, completions=lookup.completions[:MAX_COMPLETIONS])
     stats = lookup.stats(word)
     articles = max(lookup.articles, 1)
     docs = stats.docs
@@ -225,8 +244,15 @@ def plan_words(parsed: ParsedQuery, lookup: Lookup) -> list[WordPlan]:
     counted = [w for w in words if w.casefold() not in UNCOUNTED] or words
     open_prefix = prefix_word(parsed)
     last = parsed.last_word
+    short = open_prefix is None and open_word(parsed) is not None
     return [
-        plan_word(word, lookup, prefix=open_prefix if word == last else None) for word in counted
+        plan_word(
+            word,
+            lookup,
+            prefix=open_prefix if word == last else None,
+            short=short and word == last,
+        )
+        for word in counted
     ]
 
 
@@ -262,6 +288,15 @@ def word_query(plan: WordPlan, position: int = 0) -> Query:
                 _name=close,
             )
         )
+    alternatives += [
+        MultiMatch(
+            query=completion,
+            fields=list(SEARCH_FIELDS),
+            type="most_fields",
+            boost=PREFIX_WEIGHT,
+        )
+        for completion in plan.completions
+    ]
     if plan.prefix:
         alternatives.append(
             Bool(
@@ -352,7 +387,7 @@ def relevance(parsed: ParsedQuery, lookup: Lookup) -> Relevance:
         if len(groups) > msm:
             should.append(ConstantScore(filter=Bool(filter=groups), boost=ALL_WORDS_BONUS))
         if len(parsed.words) > 1:
-            should.append(_proximity(parsed, plans))
+            should.append(_proximity(parsed, plans, lookup))
     must += [
         MultiMatch(query=phrase, fields=list(PHRASE_FIELDS), type="phrase")
         for phrase in parsed.phrases
@@ -380,13 +415,17 @@ def _plentiful(plans: Sequence[WordPlan], articles: int) -> bool:
     return expected >= PLENTY
 
 
-def _proximity(parsed: ParsedQuery, plans: Sequence[WordPlan]) -> Query:
-    """The words close together in title or body; a prefix when the last word is unfinished."""
-    open_last = any(plan.prefix for plan in plans)
-    # Each word in its most common spelling: the phrase is the one most articles write.
+def _proximity(parsed: ParsedQuery, plans: Sequence[WordPlan], lookup: Lookup) -> Query:
+    """The words close together in the title: each as most articles spell it, and an unfinished
+    last word as headlines go on with it (else as a prefix)."""
     spelled = {plan.word: _dominant(plan) for plan in plans}
+    words = [spelled.get(word, word) for word in parsed.words]
+    open_last = any(plan.prefix or plan.optional for plan in plans)
+    if open_last and lookup.completions:
+        words[-1] = lookup.completions[0]
+        open_last = False
     return MultiMatch(
-        query=" ".join(spelled.get(word, word) for word in parsed.words),
+        query=" ".join(words),
         fields=list(PROXIMITY_FIELDS),
         type="phrase_prefix" if open_last else "phrase",
         slop=PROXIMITY_SLOP,

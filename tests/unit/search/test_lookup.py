@@ -41,6 +41,18 @@ def term_suggester(word: str) -> dict[str, Any]:
     }
 
 
+def completion(prefix: str) -> dict[str, Any]:
+    return {
+        "prefix": prefix,
+        "completion": {
+            "field": "suggest",
+            "size": 8,
+            "contexts": {"kind": ["title"]},
+            "skip_duplicates": True,
+        },
+    }
+
+
 def test_the_lookup_asks_counts_spellings_a_correction_and_entity_forms_in_one_msearch() -> None:
     searches = build_lookup(parse_query('Rohani "peace talks" speech'), "articles")
     assert searches == [
@@ -86,16 +98,10 @@ def test_the_lookup_asks_counts_spellings_a_correction_and_entity_forms_in_one_m
                         ],
                     },
                 },
-                # The words the last word begins, from headlines.
-                "completions": {
-                    "prefix": "speech",
-                    "completion": {
-                        "field": "suggest",
-                        "size": 8,
-                        "contexts": {"kind": ["title"]},
-                        "skip_duplicates": True,
-                    },
-                },
+                # The words the last word begins, from headlines: after the word before it,
+                # and alone.
+                "completions_after": completion("rohani speech"),
+                "completions": completion("speech"),
             },
         },
         {"index": "articles"},
@@ -127,7 +133,9 @@ def test_the_lookup_asks_counts_spellings_a_correction_and_entity_forms_in_one_m
 def test_short_words_get_no_spellings_and_a_short_or_closed_last_word_is_no_prefix() -> None:
     [_, statistics, _, forms] = build_lookup(parse_query("UN ok"), "a") or []
     assert set(statistics["aggs"]["counts"]["filters"]["filters"]) == {"w0", "w1"}
-    assert set(statistics["suggest"]) == {"did_you_mean"}
+    # "ok" is too short a start to look up alone, not after "UN".
+    assert set(statistics["suggest"]) == {"did_you_mean", "completions_after"}
+    assert statistics["suggest"]["completions_after"] == completion("un ok")
     assert forms["query"]["multi_match"]["type"] == "phrase"
     [_, statistics, *_] = build_lookup(parse_query("Rohani speech -Trump"), "a") or []
     assert "prefix" not in statistics["aggs"]["counts"]["filters"]["filters"]
@@ -207,6 +215,7 @@ STATISTICS: dict[str, Any] = {
         ],
         "w1": [{"text": "speech", "options": []}],
         "did_you_mean": [{"options": [{"text": "rouhani speech", "score": 0.01}]}],
+        "completions_after": [{"options": [{"text": "Rohani speechwriter quits"}]}],
         "completions": [
             {
                 "options": [
@@ -250,7 +259,8 @@ def test_the_answers_become_counts_spellings_entities_and_a_correction() -> None
             Entity("person", "Shahrdad Rohani", 1, sample=4),
         ),
         correction="rouhani speech",
-        completions=("speeches", "speech"),
+        # After the word before it first.
+        completions=("speechwriter", "speeches", "speech"),
     )
     assert lookup.stats("ROHANI").docs == 3
     assert lookup.stats("unknown") == WordStats()

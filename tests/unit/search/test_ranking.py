@@ -98,6 +98,28 @@ def test_the_last_word_being_typed_also_matches_the_words_it_begins() -> None:
     assert plan.exact == 1.2
 
 
+def test_a_last_word_too_short_for_a_prefix_is_not_required_and_read_as_headlines_go_on() -> None:
+    stats = Lookup(
+        articles=ARTICLES,
+        words={"world": WordStats(docs=8000), "cup": WordStats(docs=580), "qu": WordStats(docs=3)},
+        completions=("qualifiers", "qualification", "quarter", "quiz"),
+    )
+    query = relevance(parse_query("World Cup qu"), stats).query.to_dict()["bool"]
+    words = query["must"][0]["bool"]
+    # "qu" does not count among the words required...
+    assert words["minimum_should_match"] == 2
+    qu = words["should"][2]["dis_max"]["queries"]
+    # ... it is matched as itself or as the words headlines continue "World Cup" with.
+    assert qu == [
+        word("qu"),
+        *(word(w, boost=1.0) for w in ("qualifiers", "qualification", "quarter")),
+    ]
+    bonus, proximity = query["should"]
+    assert len(bonus["constant_score"]["filter"]["bool"]["filter"]) == 3
+    assert proximity["multi_match"]["query"] == "World Cup qualifiers"
+    assert proximity["multi_match"]["type"] == "phrase"
+
+
 def test_a_finished_last_word_is_no_prefix() -> None:
     stats = lookup(prefix_docs=31_000, iran=WordStats(docs=30_000))
     assert plan_word("Iran", stats, prefix="iran").prefix is None
