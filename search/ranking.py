@@ -100,8 +100,11 @@ RARE_DOCS = 2
 PHONETIC_WEIGHT = 0.5
 # Shorter words sound like too many names.
 MIN_PHONETIC_LENGTH = 4
-# The last word is also a prefix unless it is most of the words it begins (a finished word).
+# The last word is also a prefix unless it is most of the words it begins, or a word the index
+# knows well (in more than KNOWN_SHARE of the articles): a finished word ("Caspian Sea" is not
+# "Caspian seals").
 FINISHED_SHARE = 0.5
+KNOWN_SHARE = 0.005
 PREFIX_WEIGHT = 1.0
 # Words a prefix expands to, scored together at the rarity of the most common (blended).
 PREFIX_EXPANSIONS = 30
@@ -202,7 +205,9 @@ def plan_word(
     stats = lookup.stats(word)
     articles = max(lookup.articles, 1)
     docs = stats.docs
-    if prefix is not None and lookup.prefix_docs <= docs / FINISHED_SHARE:
+    if prefix is not None and (
+        lookup.prefix_docs <= docs / FINISHED_SHARE or docs > KNOWN_SHARE * articles
+    ):
         prefix = None
     # A word being typed is read as the words it begins, not as another word.
     variants = [
@@ -214,10 +219,9 @@ def plan_word(
     # Every spelling of the word scores at the rarity of its most common one. (Not the words it
     # begins: they are other words, and the exact one must come first.)
     common = max([docs, *(v.docs for v in variants)])
-    exact = 1.0
-    if variants or prefix:
-        # The typed spelling's edge over the alternatives.
-        exact = EXACT_WEIGHT * (idf(common, articles) / idf(docs, articles) if docs else 1.0)
+    # The typed spelling at the rarity of the common one; the alternatives below it by the
+    # typed spelling's edge, so a word weighs the same with or without alternatives.
+    exact = idf(common, articles) / idf(docs, articles) if docs else 1.0
     rare = len(fold(word)) >= MIN_PHONETIC_LENGTH and docs <= max(
         PHONETIC_MAX_SHARE * articles, RARE_DOCS
     )
@@ -227,12 +231,18 @@ def plan_word(
         word=word,
         exact=exact,
         variants=tuple(
-            (v.text, round(VARIANT_WEIGHT * idf(common, articles) / idf(v.docs, articles), 4))
+            (
+                v.text,
+                round(
+                    VARIANT_WEIGHT / EXACT_WEIGHT * idf(common, articles) / idf(v.docs, articles),
+                    4,
+                ),
+            )
             for v in variants
         ),
         phonetic=phonetic,
         prefix=prefix,
-        prefix_weight=PREFIX_WEIGHT if prefix else 0.0,
+        prefix_weight=round(PREFIX_WEIGHT / EXACT_WEIGHT, 4) if prefix else 0.0,
         unknown=docs == 0,
         docs=max(common, lookup.prefix_docs if prefix else 0),
     )
@@ -293,7 +303,7 @@ def word_query(plan: WordPlan, position: int = 0) -> Query:
             query=completion,
             fields=list(SEARCH_FIELDS),
             type="most_fields",
-            boost=PREFIX_WEIGHT,
+            boost=round(PREFIX_WEIGHT / EXACT_WEIGHT, 4),
         )
         for completion in plan.completions
     ]

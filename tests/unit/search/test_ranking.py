@@ -40,10 +40,12 @@ def test_a_word_the_index_knows_well_is_matched_as_typed() -> None:
     assert plan_word("Iran", stats) == WordPlan(word="Iran", docs=30_000)
 
 
-def test_a_word_the_index_does_not_know_takes_its_close_common_spelling_at_full_weight() -> None:
+def test_a_word_the_index_does_not_know_takes_its_close_common_spelling() -> None:
     stats = lookup(inflaton=WordStats(variants=(Spelling("inflation", 358, 0.89),)))
     plan = plan_word("inflaton", stats)
-    assert plan.variants == (("inflation", 1.0),)
+    # Below the typed word's weight by its edge (1.2), which nothing matches here.
+    assert plan.variants == (("inflation", 0.8333),)
+    assert plan.exact == 1.0
     # A typo the index has never seen may also be a name written by sound.
     assert plan.phonetic == 0.0
     assert plan.close_spellings
@@ -53,11 +55,12 @@ def test_a_rare_spelling_scores_at_the_rarity_of_the_common_one_with_a_small_edg
     stats = lookup(rohani=WordStats(docs=4, variants=(Spelling("rouhani", 2800, 0.83),)))
     plan = plan_word("Rohani", stats)
     [(spelling, weight)] = plan.variants
-    assert (spelling, weight) == ("rouhani", 1.0)
     # Rarity alone would give "Rohani" three times the weight of "Rouhani"; blended, an article
     # that spells it "Rohani" gets only the exact spelling's 1.2 edge over an equal one.
     idf_rare, idf_common = 9.2, 2.66
-    assert plan.exact == pytest.approx(1.2 * idf_common / idf_rare, rel=0.02)
+    assert plan.exact == pytest.approx(idf_common / idf_rare, rel=0.02)
+    assert spelling == "rouhani"
+    assert weight == pytest.approx(1 / 1.2, rel=0.01)
 
 
 @pytest.mark.parametrize(
@@ -90,12 +93,12 @@ def test_the_last_word_being_typed_also_matches_the_words_it_begins() -> None:
     plan = plan_word("Khamen", lookup(prefix_docs=1843, khamen=WordStats()), prefix="khamen")
     assert (plan.prefix, plan.prefix_weight, plan.variants, plan.phonetic) == (
         "khamen",
-        1.0,
+        0.8333,
         (),
         0.0,
     )
-    # The exact word keeps its weight (and edge): it must outrank mere prefix matches.
-    assert plan.exact == 1.2
+    # The exact word keeps its weight and edge: it must outrank mere prefix matches.
+    assert plan.exact == 1.0
 
 
 def test_a_last_word_too_short_for_a_prefix_is_not_required_and_read_as_headlines_go_on() -> None:
@@ -112,7 +115,7 @@ def test_a_last_word_too_short_for_a_prefix_is_not_required_and_read_as_headline
     # ... it is matched as itself or as the words headlines continue "World Cup" with.
     assert qu == [
         word("qu"),
-        *(word(w, boost=1.0) for w in ("qualifiers", "qualification", "quarter")),
+        *(word(w, boost=0.8333) for w in ("qualifiers", "qualification", "quarter")),
     ]
     bonus, proximity = query["should"]
     assert len(bonus["constant_score"]["filter"]["bool"]["filter"]) == 3
@@ -121,8 +124,12 @@ def test_a_last_word_too_short_for_a_prefix_is_not_required_and_read_as_headline
 
 
 def test_a_finished_last_word_is_no_prefix() -> None:
+    # Most of the words "iran" begins are "iran".
     stats = lookup(prefix_docs=31_000, iran=WordStats(docs=30_000))
     assert plan_word("Iran", stats, prefix="iran").prefix is None
+    # "sea" begins seals and seasons more often, but the index knows the word well.
+    stats = lookup(prefix_docs=10_000, sea=WordStats(docs=3_000))
+    assert plan_word("Sea", stats, prefix="sea").prefix is None
 
 
 def test_without_statistics_words_are_matched_as_typed() -> None:
@@ -219,8 +226,8 @@ def test_a_misspelled_name_is_matched_through_its_common_spelling_named_for_the_
     huthi = {
         "dis_max": {
             "queries": [
-                word("Huthi", boost=0.6566, _name="exact-0"),
-                word("houthi", boost=1.0, _name="close-0"),
+                word("Huthi", boost=0.5471, _name="exact-0"),
+                word("houthi", boost=0.8333, _name="close-0"),
             ]
         }
     }
@@ -293,13 +300,13 @@ def test_a_half_typed_name_matches_as_a_prefix_and_its_entity_ranks_first() -> N
                     ("location_mentions", 1.0),
                 )
             ],
-            "boost": 1.0,
+            "boost": 0.8333,
         }
     }
     assert found.query.to_dict() == {
         "bool": {
             "should": [
-                {"dis_max": {"queries": [word("Khamen", boost=1.2), prefix]}},
+                {"dis_max": {"queries": [word("Khamen"), prefix]}},
                 # Only the entity most of the mentions are of.
                 {
                     "bool": {
