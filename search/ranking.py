@@ -266,9 +266,10 @@ def plan_words(parsed: ParsedQuery, lookup: Lookup) -> list[WordPlan]:
     ]
 
 
-def word_query(plan: WordPlan, position: int = 0) -> Query:
+def word_query(plan: WordPlan, position: int = 0, *, by_sound: bool = True) -> Query:
     """A word group: the word, or any of its alternatives (the best one counts); `position`
-    names the clauses of a word with close spellings."""
+    names the clauses of a word with close spellings; without `by_sound`, a name that merely
+    sounds the same does not count."""
     options: dict[str, Any] = {}
     if plan.exact != 1.0:
         options["boost"] = round(plan.exact, 4)
@@ -288,7 +289,7 @@ def word_query(plan: WordPlan, position: int = 0) -> Query:
         )
         for spelling, weight in plan.variants
     ]
-    if plan.phonetic:
+    if plan.phonetic and by_sound:
         alternatives.append(
             MultiMatch(
                 query=plan.word,
@@ -395,7 +396,11 @@ def relevance(parsed: ParsedQuery, lookup: Lookup) -> Relevance:
             words = Bool(should=[words, entity], minimum_should_match=1)
         must.append(words)
         if len(groups) > msm:
-            should.append(ConstantScore(filter=Bool(filter=groups), boost=ALL_WORDS_BONUS))
+            # Every word as written, spelled or begun: sounding like one is weaker evidence.
+            written = [
+                word_query(plan, position, by_sound=False) for position, plan in enumerate(plans)
+            ]
+            should.append(ConstantScore(filter=Bool(filter=written), boost=ALL_WORDS_BONUS))
         if len(parsed.words) > 1:
             should.append(_proximity(parsed, plans, lookup))
     must += [

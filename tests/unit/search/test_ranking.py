@@ -398,6 +398,17 @@ def test_a_rare_word_is_also_matched_by_sound_in_the_mentions() -> None:
     }
 
 
+def test_sounding_like_a_word_does_not_count_as_having_every_word() -> None:
+    stats = lookup(
+        hizballah=WordStats(docs=2), rally=WordStats(docs=900), beirut=WordStats(docs=1200)
+    )
+    query = relevance(parse_query("Hizballah rally Beirut"), stats).query.to_dict()["bool"]
+    [hizballah, *_] = query["must"][0]["bool"]["should"]
+    assert len(hizballah["dis_max"]["queries"]) == 2  # as written, or by sound
+    bonus = query["should"][0]["constant_score"]["filter"]["bool"]["filter"]
+    assert bonus[0] == word("Hizballah", _name="exact-0")
+
+
 def test_queries_with_operators_keep_every_word_required_and_forgive_unknown_words() -> None:
     known = relevance(parse_query("Iran OR Iraq"), lookup(iran=WordStats(9), iraq=WordStats(9)))
     exact = {
