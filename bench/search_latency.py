@@ -153,29 +153,22 @@ class Timer:
 
     def es(self, body: dict[str, Any], target: str | None = None) -> tuple[float, Any]:
         """POST `body` to `target` (`index/_search?params`; default: the alias's `_search`)."""
-        payload = json.dumps(body).encode()
-        started = time.perf_counter()
-        response = self.http.request(
-            "POST",
-            f"{self.es_url}/{target or self.alias + '/_search'}",
-            body=payload,
-            headers={"Content-Type": "application/json"},
-        )
-        answer = json.loads(response.data)
-        elapsed = (time.perf_counter() - started) * 1000
-        if response.status != 200:
-            raise SystemExit(f"engine: HTTP {response.status}: {answer}")
-        return elapsed, answer
+        path = target or self.alias + "/_search"
+        return self._post(path, json.dumps(body).encode(), "application/json")
 
     def msearch(self, searches: list[dict[str, Any]]) -> tuple[float, Any]:
         """POST `searches` (header and body lines) to `_msearch`."""
         payload = "".join(json.dumps(line) + "\n" for line in searches).encode()
+        return self._post("_msearch", payload, "application/x-ndjson")
+
+    def _post(self, path: str, payload: bytes, content_type: str) -> tuple[float, Any]:
+        """Time one engine request and its decoding; stop on an error status."""
         started = time.perf_counter()
         response = self.http.request(
             "POST",
-            f"{self.es_url}/_msearch",
+            f"{self.es_url}/{path}",
             body=payload,
-            headers={"Content-Type": "application/x-ndjson"},
+            headers={"Content-Type": content_type},
         )
         answer = json.loads(response.data)
         elapsed = (time.perf_counter() - started) * 1000

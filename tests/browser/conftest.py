@@ -83,13 +83,21 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
+@contextmanager
+def desktop_page(browser: Browser, base_url: str) -> Iterator[Page]:
+    """A fresh desktop-sized page with JavaScript on, in a context of its own."""
+    context = browser.new_context(base_url=base_url, viewport=DESKTOP)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def page(browser: Browser, base_url: str) -> Iterator[Page]:
     """A fresh desktop-sized page with JavaScript on."""
-    context = browser.new_context(base_url=base_url, viewport=DESKTOP)
-    page = context.new_page()
-    yield page
-    context.close()
+    with desktop_page(browser, base_url) as fresh:
+        yield fresh
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from elasticsearch import Elasticsearch
 from playwright.sync_api import Browser, Page, expect
 
 from articles import concrete_index_name, index_body
-from tests.browser.conftest import DESKTOP, served
+from tests.browser.conftest import desktop_page, served
 from tests.integration.search.name_variants import ABOUT_ROUHANI, load_name_variants
 from tests.support import delete_indices
 
@@ -33,10 +33,8 @@ def newsroom_url(es: Elasticsearch, es_url: str) -> Iterator[str]:
 
 @pytest.fixture
 def newsroom(browser: Browser, newsroom_url: str) -> Iterator[Page]:
-    context = browser.new_context(base_url=newsroom_url, viewport=DESKTOP)
-    page = context.new_page()
-    yield page
-    context.close()
+    with desktop_page(browser, newsroom_url) as page:
+        yield page
 
 
 def test_typing_the_first_letters_of_a_name_shows_articles_about_that_person_first(
