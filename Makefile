@@ -123,9 +123,11 @@ bench-search: engine
 	$(PY) bench/search_latency.py
 
 # Ranking quality on the held-out relevance set (needs bench-load first). Report test, tune on dev.
+# Measured on a copy of the loaded articles with the current mapping (the ranking uses its fields).
 SPLIT ?= test
 bench-relevance: engine
-	$(PY) bench/relevance.py --split $(SPLIT)
+	$(PY) bench/index_copy.py --from-alias bench-articles --alias bench-relevance --if-outdated
+	$(PY) bench/relevance.py --split $(SPLIT) --alias bench-relevance
 
 # Client settings under node loss, on the local cluster (kills and restarts its nodes).
 bench-cluster-faults: cluster

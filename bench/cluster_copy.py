@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from articles import concrete_index_name, index_body  # noqa: E402
-from bench.search_latency import bench_source  # noqa: E402
+from bench.index_copy import copied_source  # noqa: E402
 from indexer.load.bulk import BulkItem, bulk_load  # noqa: E402
 
 CACHE = REPO / "artifacts" / "bench" / "cluster-corpus.jsonl"
@@ -37,7 +37,7 @@ def cache_corpus(source: Elasticsearch, alias: str, path: Path = CACHE) -> Path:
     partial = path.with_suffix(".partial")
     with partial.open("w", encoding="utf-8") as out:
         for hit in helpers.scan(source, index=alias, size=1000, preserve_order=False):
-            line = {"_id": hit["_id"], "_source": bench_source(hit["_source"])}
+            line = {"_id": hit["_id"], "_source": copied_source(hit["_source"])}
             out.write(json.dumps(line, ensure_ascii=False) + "\n")
     partial.replace(path)
     return path

@@ -3,14 +3,15 @@
 ARG ES_VERSION=9.5.4
 
 # Stage 1: compile the plugin jar and assemble the installable zip the way engine/plugin.py
-# does: the jar, named_components.json and the descriptor with the ES version filled in.
+# does: the jar, its runtime dependencies (commons-codec, which Maven copies to out/lib/),
+# named_components.json and the descriptor with the ES version filled in.
 FROM maven:3.9-eclipse-temurin-21 AS plugin
 ARG ES_VERSION
 WORKDIR /build
 COPY engine/plugin/ ./
 RUN mvn -q -B -Dnews.build.dir=/build/out package \
     && mkdir zip \
-    && cp out/news-analysis.jar named_components.json zip/ \
+    && cp out/news-analysis.jar out/lib/*.jar named_components.json zip/ \
     && sed "s/@ELASTICSEARCH_VERSION@/${ES_VERSION}/" stable-plugin-descriptor.properties \
         > zip/stable-plugin-descriptor.properties \
     && jar --create --no-manifest --file /build/news-analysis.zip -C zip .

@@ -2,7 +2,8 @@
 
 The integ-test-zip distribution ships without the analysis-common module, so the English
 stemming and ASCII folding filters the index mapping wants are provided by this plugin
-(sources in engine/plugin/). Standard library only, like the rest of the package.
+(sources in engine/plugin/), with a phonetic filter for names. Standard library only, like the
+rest of the package.
 """
 
 from __future__ import annotations
@@ -26,7 +27,15 @@ DESCRIPTOR_NAME = "stable-plugin-descriptor.properties"
 NAMED_COMPONENTS_NAME = "named_components.json"
 VERSION_PLACEHOLDER = "@ELASTICSEARCH_VERSION@"
 # The token filters the plugin registers; the index settings refer to them by these names.
-FILTER_NAMES = ("news_english_possessive", "news_asciifolding", "news_english_stemmer")
+FILTER_NAMES = (
+    "news_english_possessive",
+    "news_asciifolding",
+    "news_english_stemmer",
+    "news_name_phonetic",
+)
+# Where Maven copies the plugin's runtime dependencies (commons-codec), beside the jar; each is
+# zipped at the plugin's top level, where the node puts every jar on the plugin's class path.
+LIB_DIR = "lib"
 
 MVN_TIMEOUT = 900.0
 CLI_TIMEOUT = 300.0
@@ -59,7 +68,8 @@ def build_plugin(java_home: Path, *, version: str, repo: Path = REPO_ROOT, out_d
 
 
 def assemble_zip(jar: Path, project: Path, *, version: str, dest: Path) -> None:
-    """Write the installable zip: the jar plus the two stable-plugin metadata files."""
+    """Write the installable zip: the jar, its runtime dependencies (the jars in `lib/` beside
+    it) and the two stable-plugin metadata files."""
     _check_version(version)
     descriptor = (project / DESCRIPTOR_NAME).read_text(encoding="utf-8")
     if VERSION_PLACEHOLDER not in descriptor:
@@ -72,6 +82,7 @@ def assemble_zip(jar: Path, project: Path, *, version: str, dest: Path) -> None:
         raise PluginError(f"{project / NAMED_COMPONENTS_NAME} is not valid JSON: {exc}") from exc
     entries = {
         JAR_NAME: jar.read_bytes(),
+        **{dep.name: dep.read_bytes() for dep in sorted((jar.parent / LIB_DIR).glob("*.jar"))},
         DESCRIPTOR_NAME: descriptor.replace(VERSION_PLACEHOLDER, version).encode("utf-8"),
         NAMED_COMPONENTS_NAME: named,
     }
@@ -176,6 +187,8 @@ def _run_maven(java_home: Path, project: Path, build_dir: Path) -> None:
     if mvn is None:
         raise PluginError("building the news-analysis plugin needs Maven (mvn) on PATH")
     env = dict(os.environ, JAVA_HOME=str(java_home))
+    # copy-dependencies only adds: a jar the pom no longer names must not stay in the zip.
+    shutil.rmtree(build_dir / LIB_DIR, ignore_errors=True)
     cmd = [
         mvn,
         "-q",

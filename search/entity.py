@@ -14,8 +14,8 @@ from pydantic import Field
 from articles import ENTITY_FORM_SEP, ENTITY_TYPES, EntityType
 from search.models import ApiModel, Args, keyed_by
 from search.params import filter_args
-from search.query import lucene_regex_escape
 from search.results import buckets
+from search.syntax import lucene_regex_escape
 
 # Forms listed per entity; a person rarely has more, and the tail is typos.
 MAX_FORMS = 30

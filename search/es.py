@@ -10,8 +10,10 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from search.config import Settings
+from search.lookup import LookupCache
 
 EXTENSION_KEY = "es"
+LOOKUP_CACHE_KEY = "lookup_cache"
 
 
 def make_client(settings: Settings) -> Elasticsearch:
@@ -56,8 +58,10 @@ def make_client(settings: Settings) -> Elasticsearch:
 
 
 def init_app(app: Flask, client: Elasticsearch) -> None:
-    """Store the long-lived `client` on `app` and register the `es-ping` command."""
+    """Store the long-lived `client` on `app`, with a cache of what the index knows of words
+    (search/lookup.py), and register the `es-ping` command."""
     app.extensions[EXTENSION_KEY] = client
+    app.extensions[LOOKUP_CACHE_KEY] = LookupCache()
     app.cli.add_command(ping_command)
 
 
@@ -65,6 +69,12 @@ def get_es() -> Elasticsearch:
     """The client of the app handling the current request."""
     client: Elasticsearch = current_app.extensions[EXTENSION_KEY]
     return client
+
+
+def get_lookup_cache() -> LookupCache:
+    """The lookup cache of the app handling the current request."""
+    cache: LookupCache = current_app.extensions[LOOKUP_CACHE_KEY]
+    return cache
 
 
 @click.command("es-ping")

@@ -16,10 +16,12 @@ from pydantic import Field
 from pydantic.json_schema import SkipJsonSchema
 
 from articles import FACETS
+from search.lookup import Lookup
 from search.models import ApiModel
 from search.params import FacetQuery
-from search.query import FACET_MORE_SIZE, ArticleSearch, lucene_regex_escape, text_query
+from search.query import FACET_MORE_SIZE, ArticleSearch, text_query
 from search.results import FacetValue, buckets, facet_values
+from search.syntax import lucene_regex_escape
 
 
 class FacetValues(ApiModel):
@@ -45,8 +47,9 @@ def value_pattern(text: str) -> str:
     return f"(.*[^A-Za-z0-9])?{''.join(parts)}.*"
 
 
-def build_facet_search(query: FacetQuery, index: str) -> Search[Any]:
-    """The request counting the matching values of one facet (pure)."""
+def build_facet_search(query: FacetQuery, index: str, lookup: Lookup | None = None) -> Search[Any]:
+    """The request counting the matching values of one facet (pure), its words matched as the
+    search matches them given the same `lookup`."""
     # The same filters FacetedSearch puts in its post_filter.
     others: list[Query] = [
         selection
@@ -54,7 +57,7 @@ def build_facet_search(query: FacetQuery, index: str) -> Search[Any]:
         if name != query.facet
         and (selection := ArticleSearch.facets[name].add_filter(list(values))) is not None
     ]
-    base = text_query(query.search)
+    base = text_query(query.search, lookup)
     scope = Bool(must=[base], filter=others) if others else base
     terms: dict[str, Any] = {"field": FACETS[query.facet], "size": FACET_MORE_SIZE}
     if query.text:

@@ -18,10 +18,11 @@ from search.article import MAX_ID_BYTES, RelatedArticle, StoredArticle, build_re
 from search.config import get_settings
 from search.entity import EntityView, build_entity
 from search.errors import AppError
-from search.es import get_es
+from search.es import get_es, get_lookup_cache
 from search.facet_values import FacetValues, build_facet_search, values_from_response
+from search.lookup import Lookup, LookupCache, build_lookup, lookup_key, read_lookup
 from search.params import MAX_VALUE_LENGTH, FacetQuery, SearchParams, SuggestParams
-from search.query import build_search, build_typo_retry
+from search.query import build_search
 from search.results import SearchPage
 from search.suggest import (
     NameSuggestion,
@@ -31,6 +32,7 @@ from search.suggest import (
     suggest_indices,
     suggestions_from_response,
 )
+from search.syntax import ParsedQuery
 
 
 def search_page() -> SearchPage:
@@ -43,21 +45,31 @@ def search_page() -> SearchPage:
 
 
 def run_search(client: Elasticsearch, params: SearchParams, index: str) -> SearchPage:
-    """Send the search for `params` to `index` and wrap the answer.
+    """Ask what the index knows of the words, then send the search for `params` to `index` and
+    wrap the answer."""
+    lookup = run_lookup(client, params.parsed, index, get_lookup_cache())
+    response = client.search(index=index, body=build_search(params, index, lookup).to_dict())
+    return SearchPage.from_response(response.body, params, lookup=lookup)
 
-    When the exact words find little, the search runs a second time forgiving typos; the
-    "did you mean" of the first answer is kept.
-    """
-    response = client.search(index=index, body=build_search(params, index).to_dict())
-    page = SearchPage.from_response(response.body, params)
-    did_you_mean = page.did_you_mean.q if page.did_you_mean else None
-    retry = build_typo_retry(params, index, page.matched, did_you_mean)
-    if retry is not None:
-        response = client.search(index=index, body=retry.to_dict())
-        page = SearchPage.from_response(
-            response.body, params, fuzzy=True, did_you_mean=page.did_you_mean
-        )
-    return page
+
+def run_lookup(
+    client: Elasticsearch, parsed: ParsedQuery, index: str, cache: LookupCache | None = None
+) -> Lookup:
+    """Term statistics, spellings and entity forms of the words (search/lookup.py), in one
+    round trip, or from `cache` when they were asked lately; empty when there are no words
+    (nothing is sent)."""
+    key = lookup_key(parsed, index)
+    if cache is not None and (cached := cache.get(key)) is not None:
+        return cached
+    searches = build_lookup(parsed, index)
+    if searches is None:
+        return Lookup()
+    response = client.msearch(searches=searches)
+    lookup = read_lookup(parsed, response.body.get("responses") or ())
+    if cache is not None and lookup.articles:
+        # An index that answered nothing (missing, outdated) is asked again next time.
+        cache.put(key, lookup)
+    return lookup
 
 
 def article_page(article_id: str) -> StoredArticle:
@@ -105,7 +117,8 @@ def facet_page(name: str) -> FacetValues:
 
 def run_facet_values(client: Elasticsearch, query: FacetQuery, index: str) -> FacetValues:
     """The values of `query.facet` matching `query.text`, counted under the current search."""
-    response = client.search(index=index, body=build_facet_search(query, index).to_dict())
+    lookup = run_lookup(client, query.search.parsed, index, get_lookup_cache())
+    response = client.search(index=index, body=build_facet_search(query, index, lookup).to_dict())
     return values_from_response(response.body, query)
 
 

@@ -220,12 +220,15 @@ class SearchParams(ParamsModel):
         "",
         max_length=MAX_QUERY_LENGTH,
         description=(
-            "Words to find in title and body, all required by default. "
+            "Words to find in title, body and entity names: articles with all of them "
+            "first, then those with most of them. Words the index does not know, or knows "
+            "far less than a close spelling, are also matched by that spelling (and names "
+            "by their sound), ranked below exact matches; the last word also matches as "
+            "the start of a word. "
             'Supports "phrases", -exclusion, OR (or |), + and ( ), and the prefixes '
             'person:, org:, loc: and source: (e.g. person:"Ali Khamenei"), which filter '
             "through entity aliases. Syntax that cannot be used is searched as text. "
-            "When the exact words find fewer than 5 articles, close spellings are "
-            "included, ranked below exact matches. Without words, the newest come first."
+            "Without words, the newest come first."
         ),
     )
     # Selected values per facet name; only facets with at least one value are present. In the

@@ -1,30 +1,24 @@
 """The search request: from validated parameters to an Elasticsearch request (pure, no I/O).
 
-`build_search` is the whole request of a search, `build_typo_retry` its typo-tolerant second
-try; `text_query` and `simple_query` are shared with the facet-values request. Sending them is
-search/pages.py's job.
+`build_search` is the whole request of a search, given the Lookup (search/lookup.py) asked just
+before it; the words' ranking is search/ranking.py's. `text_query` is shared with the
+facet-values request. Sending them is search/pages.py's job.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 from elasticsearch.dsl import FacetedSearch, Search, TermsFacet
 from elasticsearch.dsl.faceted_search_base import Facet, FilterValueType
-from elasticsearch.dsl.query import (
-    Bool,
-    MatchAll,
-    MatchPhrase,
-    Query,
-    Range,
-    SimpleQueryString,
-    Term,
-)
+from elasticsearch.dsl.query import Bool, MatchAll, MatchPhrase, Query, Range, Term
 
 from articles import FACETS
 from search.limits import MAX_HIGHLIGHT_CHARS
+from search.lookup import Lookup
 from search.params import SearchParams, Sort
-from search.syntax import FieldFilter, parse_query
+from search.ranking import SEARCH_FIELDS, Relevance, relevance
+from search.syntax import FieldFilter
 from search.timeline import base_interval
 
 # Values shown per facet. The sidebar cannot usefully show more, and every extra bucket costs
@@ -34,25 +28,6 @@ FACET_SIZE = 10
 # searched instead (/api/facets/<name>).
 FACET_MORE_SIZE = 50
 
-# The fields searched, with the title weighted above the body; the entity mentions (surface forms
-# and canonical names) let "Ali Khamenei" find an article that only says "Ayatollah Khamenei".
-SEARCH_FIELDS = ("title^2", "body", "person_mentions", "organization_mentions", "location_mentions")
-
-# Operators a visitor may use: + | - "..." ( ) and backslash escapes. PREFIX (`foo*`) and
-# FUZZY/NEAR/SLOP (`~`) are left out: one short prefix or fuzzy term expands to thousands of
-# terms, which makes a single query from the public box expensive for the whole cluster.
-QUERY_FLAGS = "AND|OR|NOT|PHRASE|PRECEDENCE|WHITESPACE|ESCAPE"
-# The typo-tolerant second try adds FUZZY, for the `word~N` that syntax.py writes itself.
-FUZZY_QUERY_FLAGS = QUERY_FLAGS + "|FUZZY"
-# Unstemmed copies of title and body: edit distances mean something on words as written, not on
-# stems ("ceasfire" is one edit from "ceasefire" but two from its stem "ceasefir").
-FUZZY_FIELDS = ("title.spell^2", "body.spell")
-# Fewer exact hits than this and the search is run again forgiving typos.
-FEW_HITS = 5
-# Exact matches score this many times higher, so they rank above matches that needed a typo.
-EXACT_BOOST = 10.0
-# Terms a fuzzy word may expand to: enough for real typos, few enough to stay cheap.
-FUZZY_MAX_EXPANSIONS = 20
 # Entity prefixes (`person:khamenei`) match the canonical value or any surface form written in
 # the text (the `*_mentions` fields), so an alias finds the entity.
 MENTION_FIELDS = {
@@ -61,71 +36,32 @@ MENTION_FIELDS = {
     "location": "location_mentions",
 }
 
-# Characters with a meaning in Lucene's regular expressions (the terms `include` syntax).
-_REGEX_SPECIAL = frozenset('.?+*|{}[]()"\\#@&<>~')
-
 # Excerpt length (characters) for the body and for titles with no match.
 FRAGMENT_SIZE = 160
 TITLE_NO_MATCH_SIZE = 512
 
 
-def lucene_regex_escape(text: str) -> str:
-    """`text` as a literal in a Lucene regular expression: names never become syntax."""
-    return "".join("\\" + char if char in _REGEX_SPECIAL else char for char in text)
-
-
-def simple_query(
-    text: str,
-    fields: tuple[str, ...],
-    *,
-    operator: Literal["and", "or"] = "and",
-    flags: str = QUERY_FLAGS,
-    **options: Any,
-) -> SimpleQueryString:
-    """Visitor's words for `fields`: the one place that writes a simple_query_string.
-
-    It never fails on syntax (invalid operators are searched as text), and `lenient` ignores a
-    term that cannot apply to a field's type instead of refusing the search.
-    """
-    return SimpleQueryString(
-        query=text,
-        fields=list(fields),
-        default_operator=operator,
-        lenient=True,
-        flags=flags,
-        **options,
-    )
-
-
-def text_query(params: SearchParams, *, fuzzy: bool = False) -> Query:
+def text_query(params: SearchParams, lookup: Lookup | None = None) -> Query:
     """The words, field prefixes and dates of `params` as one query (no facet selections).
 
-    Every word must match (the default operator is "and"), as visitors of a news search expect.
-    With `fuzzy`, articles matching the words give or take a typo are found too, scored
-    below exact matches.
+    The words rank articles as search/ranking.py describes, with what `lookup` (asked just
+    before) says the index knows of them; without one, as if it knew nothing.
     """
+    found = _relevance(params, lookup)
+    return _with_filters(params, None if found is None else found.query)
+
+
+def _relevance(params: SearchParams, lookup: Lookup | None) -> Relevance | None:
+    """The relevance query of the words of `params`, None when there are none."""
+    if not params.parsed.has_text:
+        return None
+    return relevance(params.parsed, lookup or Lookup())
+
+
+def _with_filters(params: SearchParams, words: Query | None) -> Query:
+    """`words` (None: every article) within the field prefixes and dates of `params`."""
     parsed = params.parsed
-    query: Query
-    if not parsed.has_text:
-        query = MatchAll()
-    elif fuzzy and parsed.fuzzy_text:
-        query = Bool(
-            should=[
-                simple_query(parsed.text, SEARCH_FIELDS, boost=EXACT_BOOST),
-                simple_query(
-                    parsed.fuzzy_text,
-                    FUZZY_FIELDS,
-                    flags=FUZZY_QUERY_FLAGS,
-                    # The first letter is rarely the typo, and fixing it cuts the terms to
-                    # scan by an order of magnitude.
-                    fuzzy_prefix_length=1,
-                    fuzzy_max_expansions=FUZZY_MAX_EXPANSIONS,
-                ),
-            ],
-            minimum_should_match=1,
-        )
-    else:
-        query = simple_query(parsed.text, SEARCH_FIELDS)
+    query: Query = MatchAll() if words is None else words
     filters = [_field_filter(f) for f in parsed.filters if not f.negated]
     excluded = [_field_filter(f) for f in parsed.filters if f.negated]
     # The date range belongs to the main query, not the post_filter: facet counts must
@@ -180,18 +116,11 @@ class ArticleSearch(FacetedSearch[Any]):
         name: TermsFacet(field=field, size=FACET_SIZE) for name, field in FACETS.items()
     }
 
-    def __init__(
-        self,
-        params: SearchParams,
-        *,
-        index: str,
-        fuzzy: bool = False,
-        corrected: str | None = None,
-    ) -> None:
+    def __init__(self, params: SearchParams, *, index: str, lookup: Lookup | None = None) -> None:
         self.index = index
         self.search_params = params
-        self.fuzzy = fuzzy
-        self.corrected = corrected
+        # Made before FacetedSearch builds the request: query() and highlight() both use it.
+        self.relevance = _relevance(params, lookup)
         if params.expand:
             # A per-instance copy: only this request lists more values.
             self.facets = {
@@ -223,32 +152,9 @@ class ArticleSearch(FacetedSearch[Any]):
         )
 
     def query(self, search: Search[Any], query: Any) -> Search[Any]:  # type: ignore[override]
-        """Words, prefixes and dates (text_query); "did you mean" when there are words."""
-        search = search.query(text_query(self.search_params, fuzzy=self.fuzzy))
-        words = self.search_params.parsed.words
-        if words and not self.fuzzy:
-            search = search.suggest(
-                "did_you_mean",
-                " ".join(words),
-                phrase={
-                    "field": "body.spell",
-                    "size": 1,
-                    # Up to two words may be corrected at once.
-                    "max_errors": 2,
-                    "direct_generator": [
-                        # `popular`: propose a more frequent word even when the typed one
-                        # exists, since a large corpus contains most typos somewhere. One edit
-                        # only: two would turn real words into frequent others (metro -> mehr).
-                        {
-                            "field": "body.spell",
-                            "suggest_mode": "popular",
-                            "min_word_length": 3,
-                            "max_edits": 1,
-                        }
-                    ],
-                },
-            )
-        return search
+        """Words (ranked, search/ranking.py), prefixes and dates."""
+        found = self.relevance
+        return search.query(_with_filters(self.search_params, found.query if found else None))
 
     def aggregate(self, search: Search[Any]) -> None:  # type: ignore[override]
         """Add the facet aggregations, exact counts for selected values, and the timeline.
@@ -268,9 +174,6 @@ class ArticleSearch(FacetedSearch[Any]):
                 size=len(values),
                 min_doc_count=0,
             )
-        # Articles matching the words, prefixes and dates before any facet selection: whether
-        # the words "found little" must not depend on how far the sidebar narrowed them.
-        search.aggs.bucket("_matched", "filter", filter=MatchAll())
         # The timeline counts the results shown, so it takes every facet selection, which
         # aggregations do not see through the post_filter.
         selections: Query = MatchAll()
@@ -299,13 +202,9 @@ class ArticleSearch(FacetedSearch[Any]):
             # (the index refuses past 1,000,000) or costing seconds per hit.
             "max_analyzed_offset": MAX_HIGHLIGHT_CHARS,
         }
-        if self.fuzzy:
-            # Highlighting fuzzy terms re-analyses every body (tens of times slower): mark the
-            # words as typed and as corrected instead, any of them.
-            words = " ".join(filter(None, [self.search_params.parsed.text, self.corrected]))
-            options["highlight_query"] = simple_query(
-                words, ("title", "body"), operator="or"
-            ).to_dict()
+        if self.relevance is not None and self.relevance.highlight is not None:
+            # The words matched through prefixes or other spellings: mark those words.
+            options["highlight_query"] = self.relevance.highlight.to_dict()
         return (
             search.highlight_options(**options)
             # The whole title, escaped, whether or not it matched.
@@ -324,32 +223,14 @@ class ArticleSearch(FacetedSearch[Any]):
         return search.sort(*sort_fields(self.search_params.effective_sort))
 
 
-def build_search(
-    params: SearchParams, index: str, *, fuzzy: bool = False, corrected: str | None = None
-) -> Search[Any]:
+def build_search(params: SearchParams, index: str, lookup: Lookup | None = None) -> Search[Any]:
     """The complete search request for `params` on `index` (pure: nothing is sent).
 
-    `fuzzy` builds the typo-tolerant retry; `corrected` (the "did you mean" words) is then
-    marked in the excerpts too. The params were validated when made (window, cursor order).
+    `lookup` is what the index knows of the words (search/lookup.py); without it the words are
+    ranked as if it knew nothing of them. The params were validated when made (window, cursor
+    order).
     """
-    search = ArticleSearch(params, index=index, fuzzy=fuzzy, corrected=corrected)
+    search = ArticleSearch(params, index=index, lookup=lookup)
     # FacetedSearch builds the request in its constructor (as `_s`, what its own `execute`
     # sends); building it again would double the cost.
     return search._s
-
-
-def needs_typo_tolerance(params: SearchParams, exact_matches: int) -> bool:
-    """Whether to search again forgiving typos: the words matched few articles (before facet
-    selections), and some of them can be fuzzy."""
-    return exact_matches < FEW_HITS and bool(params.parsed.fuzzy_text)
-
-
-def build_typo_retry(
-    params: SearchParams, index: str, exact_matches: int, did_you_mean: str | None
-) -> Search[Any] | None:
-    """The typo-tolerant second request after an exact one that matched `exact_matches`
-    articles and suggested `did_you_mean`; None when it is not needed."""
-    if not needs_typo_tolerance(params, exact_matches):
-        return None
-    corrected = parse_query(did_you_mean).text if did_you_mean else None
-    return build_search(params, index, fuzzy=True, corrected=corrected)

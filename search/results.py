@@ -18,8 +18,10 @@ from pydantic.json_schema import SkipJsonSchema
 from articles import ENTITY_TYPES, FACETS
 from search.cursor import CursorError, cursor_after
 from search.limits import MAX_TITLE_CHARS, capped
+from search.lookup import Lookup
 from search.models import ApiModel, Args, Day, Entities, LinkArgs, keyed_by
 from search.params import MAX_RESULT_WINDOW, SearchParams, Sort
+from search.ranking import owes_to_close_spelling, plan_words
 from search.syntax import FieldFilter, corrected_query
 from search.timeline import Timeline, base_interval, timeline_from_buckets
 
@@ -126,7 +128,9 @@ class SearchPage(ApiModel):
     next_cursor: str | None = Field(
         None, description="Pass as `cursor` for the next page; null on the last"
     )
-    fuzzy: bool = Field(False, description="Whether close spellings were included")
+    fuzzy: bool = Field(
+        False, description="Whether close spellings of the words matched some of these hits"
+    )
     did_you_mean: DidYouMean | None = Field(
         None, description="The query with misspelled words corrected"
     )
@@ -135,10 +139,8 @@ class SearchPage(ApiModel):
     )
     timeline: Timeline | None = None
 
-    # For the HTML page and the retry decision; not in the API.
+    # For the HTML page; not in the API.
     params: SkipJsonSchema[SearchParams] = Field(exclude=True, repr=False)
-    # Articles matching the words, prefixes and dates before facet selections.
-    matched: SkipJsonSchema[int] = Field(0, exclude=True)
     # Facets with values beyond those listed.
     facets_more: SkipJsonSchema[dict[str, bool]] = Field(default_factory=dict, exclude=True)
 
@@ -148,10 +150,9 @@ class SearchPage(ApiModel):
         response: Mapping[str, Any],
         params: SearchParams,
         *,
-        fuzzy: bool = False,
-        did_you_mean: DidYouMean | None = None,
+        lookup: Lookup | None = None,
     ) -> SearchPage:
-        """Wrap the raw JSON of a search built by `build_search(params, ...)`."""
+        """Wrap the raw JSON of a search built by `build_search(params, index, lookup)`."""
         hits = response.get("hits") or {}
         total = hits.get("total") or 0
         aggregations = response.get("aggregations") or {}
@@ -161,13 +162,11 @@ class SearchPage(ApiModel):
             "published"
         ) or {}
         total_value = int(total["value"] if isinstance(total, Mapping) else total)
-        matched = (aggregations.get("_matched") or {}).get("doc_count")
         sort = params.effective_sort
         last_sort = raw_hits[-1].get("sort") if raw_hits else None
         return cls(
             params=params,
             total=total_value,
-            matched=total_value if matched is None else int(matched),
             total_relation=_relation(total),
             took_ms=int(response.get("took") or 0),
             page=params.page,
@@ -183,8 +182,9 @@ class SearchPage(ApiModel):
                 base_interval(params.date_from, params.date_to),
                 params,
             ),
-            did_you_mean=did_you_mean or _did_you_mean(response, params),
-            fuzzy=fuzzy,
+            did_you_mean=_did_you_mean(params, lookup or Lookup()),
+            # Named clauses of the query (search/ranking.py) that a hit matched.
+            fuzzy=any(owes_to_close_spelling(hit.get("matched_queries") or ()) for hit in raw_hits),
             query_filters=params.parsed.filters,
         )
 
@@ -334,13 +334,31 @@ def _has_more(name: str, aggregations: Mapping[str, Any]) -> bool:
     return int(agg.get("sum_other_doc_count") or 0) > 0
 
 
-def _did_you_mean(response: Mapping[str, Any], params: SearchParams) -> DidYouMean | None:
-    """The phrase suggester's correction applied to the query, None when there is none."""
-    entries: Sequence[Mapping[str, Any]] = (response.get("suggest") or {}).get("did_you_mean") or ()
-    options: Sequence[Mapping[str, Any]] = entries[0].get("options") or () if entries else ()
-    if not options:
+def _did_you_mean(params: SearchParams, lookup: Lookup) -> DidYouMean | None:
+    """The phrase suggester's correction applied to the query, None when there is none.
+
+    A word the index does not know takes the suggester's word; a word it knows only the
+    spellings the ranking itself took for it (much more common and close: search/ranking.py),
+    so a frequent word is never "corrected" into another one, nor into a rarer one; a last
+    word still being typed (words begin with it) is left to be finished: never `khameh` for
+    `Khamen`.
+    """
+    words = params.parsed.words
+    suggested = (lookup.correction or "").split()
+    if not suggested or len(suggested) != len(words):
         return None
-    q = corrected_query(params.q, params.parsed.words, str(options[0].get("text") or ""))
+    plans = {plan.word: plan for plan in plan_words(params.parsed, lookup)}
+    kept: list[str] = []
+    for word, better in zip(words, suggested, strict=True):
+        plan = plans.get(word)
+        if plan is not None and plan.prefix:
+            kept.append(word)
+        elif lookup.stats(word).docs == 0:
+            kept.append(better)
+        else:
+            taken = plan is not None and any(better == spelling for spelling, _ in plan.variants)
+            kept.append(better if taken else word)
+    q = corrected_query(params.q, words, " ".join(kept))
     if q is None:
         return None
     return DidYouMean(q=q, args=params.with_query(q).to_args())

@@ -33,8 +33,12 @@ _FIELD = re.compile(
 _TOKEN = re.compile(r'[-+]?"[^"]*(?:"|$)|[^\s"]+|"')
 # A word as the standard tokenizer sees it, apostrophes inside included ("Azerbaijan's").
 WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
+# Characters with a meaning in Lucene's regular expressions (the terms `include` syntax).
+_REGEX_SPECIAL = frozenset('.?+*|{}[]()"\\#@&<>~')
 # Operator words written in capitals, as people type them into other search boxes.
 _OPERATORS = {"OR": "|", "AND": "+"}
+# Characters simple_query_string reads as operators inside a token (the minus only leads).
+_SYNTAX = frozenset("|()*~\\")
 
 
 class FieldFilter(ApiModel):
@@ -57,11 +61,26 @@ class ParsedQuery:
     words: tuple[str, ...] = ()
     # `text` with each of those words made fuzzy (`word~1`), or "" when none can be.
     fuzzy_text: str = ""
+    # Quoted phrases the visitor wants, without their quotes, in order.
+    phrases: tuple[str, ...] = ()
+    # What the visitor excluded (`-word`, `-"a phrase"`, `NOT word`), as typed after the minus.
+    excluded: tuple[str, ...] = ()
+    # Whether the text uses OR, grouping or operators of its own (`|`, `( )`, `word*`, `~`):
+    # such a query keeps simple_query_string's reading, every word required.
+    has_operators: bool = False
+    # The last word, when the text ends with it (not quoted, not excluded): perhaps unfinished,
+    # as in a search-as-you-type box.
+    last_word: str | None = None
 
     @property
     def has_text(self) -> bool:
         """Whether any words are left once the filters are taken out."""
         return bool(WORD.search(self.text))
+
+
+def lucene_regex_escape(text: str) -> str:
+    """`text` as a literal in a Lucene regular expression: names never become syntax."""
+    return "".join("\\" + char if char in _REGEX_SPECIAL else char for char in text)
 
 
 def parse_query(q: str) -> ParsedQuery:
@@ -81,12 +100,16 @@ def parse_query(q: str) -> ParsedQuery:
     tokens: list[str] = []
     fuzzy: list[str] = []
     words: list[str] = []
+    phrases: list[str] = []
+    excluded: list[str] = []
+    operators = False
     negate_next = False
     made_fuzzy = False
     for token in _TOKEN.findall(rest):
         if token in _OPERATORS and tokens:
             tokens.append(_OPERATORS[token])
             fuzzy.append(_OPERATORS[token])
+            operators = operators or token == "OR"
             continue
         if token == "NOT":
             negate_next = True
@@ -95,20 +118,44 @@ def parse_query(q: str) -> ParsedQuery:
             token = "-" + token.lstrip("+")
         negate_next = False
         tokens.append(token)
-        if token.startswith("-") or '"' in token:
+        if token.startswith("-"):
+            if inner := _unquoted(token[1:]):
+                excluded.append(token[1:])
+            fuzzy.append(token)
+            operators = operators or (bool(inner) and _has_operators(inner))
+            continue
+        if '"' in token:
+            if inner := _unquoted(token.lstrip("+")):
+                phrases.append(inner)
             fuzzy.append(token)
             continue
+        operators = operators or _has_operators(token.lstrip("+"))
         words += WORD.findall(token)
         fuzzy_token = _fuzzy_token(token)
         made_fuzzy = made_fuzzy or fuzzy_token != token
         fuzzy.append(fuzzy_token)
     fuzzy_text = " ".join(fuzzy) if made_fuzzy else ""
+    last = tokens[-1] if tokens else ""
     return ParsedQuery(
         text=" ".join(tokens),
         filters=tuple(dict.fromkeys(filters)),
         words=tuple(words),
         fuzzy_text=fuzzy_text,
+        phrases=tuple(phrases),
+        excluded=tuple(excluded),
+        has_operators=operators,
+        last_word=words[-1] if words and last.endswith(words[-1]) and '"' not in last else None,
     )
+
+
+def _unquoted(token: str) -> str:
+    """A token without its quotes and surrounding spaces ("" when nothing is left)."""
+    return " ".join(token.replace('"', " ").split())
+
+
+def _has_operators(token: str) -> bool:
+    """Whether a word token holds simple_query_string syntax besides a leading `+`."""
+    return any(char in _SYNTAX for char in token)
 
 
 def edit_distance(word: str) -> int:

@@ -11,6 +11,7 @@ import shutil
 import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -43,16 +44,25 @@ def browser_alias(es: Elasticsearch) -> Iterator[str]:
     delete_indices(es, alias)
 
 
-@pytest.fixture(scope="session")
-def base_url(es_url: str, browser_alias: str) -> Iterator[str]:
-    """The app served by werkzeug on a free loopback port, as a browser reaches it."""
-    app = create_app(Settings(es_url=es_url, index_alias=browser_alias, api_key=API_KEY))
+@contextmanager
+def served(es_url: str, alias: str) -> Iterator[str]:
+    """The app over `alias`, served by werkzeug on a free loopback port; its base URL."""
+    app = create_app(Settings(es_url=es_url, index_alias=alias, api_key=API_KEY))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def base_url(es_url: str, browser_alias: str) -> Iterator[str]:
+    """The app served by werkzeug on a free loopback port, as a browser reaches it."""
+    with served(es_url, browser_alias) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -75,13 +85,21 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
+@contextmanager
+def desktop_page(browser: Browser, base_url: str) -> Iterator[Page]:
+    """A fresh desktop-sized page with JavaScript on, in a context of its own."""
+    context = browser.new_context(base_url=base_url, viewport=DESKTOP)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def page(browser: Browser, base_url: str) -> Iterator[Page]:
     """A fresh desktop-sized page with JavaScript on."""
-    context = browser.new_context(base_url=base_url, viewport=DESKTOP)
-    page = context.new_page()
-    yield page
-    context.close()
+    with desktop_page(browser, base_url) as fresh:
+        yield fresh
 
 
 @pytest.fixture

@@ -41,6 +41,7 @@ class StubES:
         *,
         search: dict[str, Any] | None = None,
         get: dict[str, Any] | None = None,
+        lookup: list[dict[str, Any]] | None = None,
         raises: Exception | None = None,
         docs: int = 11,
     ) -> None:
@@ -48,6 +49,8 @@ class StubES:
         # related articles).
         self.search_response = search or {"took": 1, "hits": {"total": {"value": 0}, "hits": []}}
         self.get_response = get
+        # The lookup before a search (search/lookup.py): by default the index knows nothing.
+        self.lookup_responses = lookup or [{}, {}]
         self.raises = raises
         self.docs = docs
         self.calls: list[tuple[str, dict[str, Any]]] = []
@@ -61,6 +64,9 @@ class StubES:
 
     def search(self, **kwargs: Any) -> SimpleNamespace:
         return self._answer("search", kwargs, self.search_response)
+
+    def msearch(self, **kwargs: Any) -> SimpleNamespace:
+        return self._answer("msearch", kwargs, {"responses": self.lookup_responses})
 
     def get(self, **kwargs: Any) -> SimpleNamespace:
         return self._answer("get", kwargs, self.get_response)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
 import pytest
 
 from search.cursor import Cursor
+from search.lookup import Lookup, Spelling, WordStats
 from search.params import InvalidParam, SearchParams
 from search.query import build_search
+from search.ranking import relevance
 
 HIGHLIGHT = {
     "encoder": "html",
@@ -35,7 +38,6 @@ RELEVANCE = ["_score", {"id": {"order": "asc"}}]
 
 def timeline(selections: dict[str, Any], interval: str = "month") -> dict[str, Any]:
     return {
-        "_matched": {"filter": {"match_all": {}}},
         "_timeline": {
             "filter": selections,
             "aggs": {
@@ -102,21 +104,8 @@ def test_a_full_search_puts_text_and_dates_in_the_query_and_facets_in_the_post_f
         "query": {
             "bool": {
                 "must": [
-                    {
-                        "simple_query_string": {
-                            "query": 'Karabakh "peace talks" -Moscow',
-                            "fields": [
-                                "title^2",
-                                "body",
-                                "person_mentions",
-                                "organization_mentions",
-                                "location_mentions",
-                            ],
-                            "default_operator": "and",
-                            "lenient": True,
-                            "flags": "AND|OR|NOT|PHRASE|PRECEDENCE|WHITESPACE|ESCAPE",
-                        }
-                    }
+                    # The words as search/ranking.py ranks them (test_ranking.py).
+                    relevance(params.parsed, Lookup()).query.to_dict()
                 ],
                 "filter": [
                     {"range": {"published": {"gte": "2020-01-01", "lte": "2020-12-31||/d"}}}
@@ -138,25 +127,6 @@ def test_a_full_search_puts_text_and_dates_in_the_query_and_facets_in_the_post_f
         "track_total_hits": True,
         "_source": SOURCE,
         "highlight": HIGHLIGHT,
-        # "Did you mean" works on the plain words only.
-        "suggest": {
-            "did_you_mean": {
-                "text": "Karabakh",
-                "phrase": {
-                    "field": "body.spell",
-                    "size": 1,
-                    "max_errors": 2,
-                    "direct_generator": [
-                        {
-                            "field": "body.spell",
-                            "suggest_mode": "popular",
-                            "min_word_length": 3,
-                            "max_edits": 1,
-                        }
-                    ],
-                },
-            }
-        },
     }
 
 
@@ -204,7 +174,7 @@ def test_typed_prefixes_become_filters_matched_through_mentions() -> None:
         "bool": {
             "must": [
                 {
-                    "simple_query_string": {
+                    "multi_match": {
                         "query": "ceasefire",
                         "fields": [
                             "title^2",
@@ -213,9 +183,7 @@ def test_typed_prefixes_become_filters_matched_through_mentions() -> None:
                             "organization_mentions",
                             "location_mentions",
                         ],
-                        "default_operator": "and",
-                        "lenient": True,
-                        "flags": "AND|OR|NOT|PHRASE|PRECEDENCE|WHITESPACE|ESCAPE",
+                        "type": "most_fields",
                     }
                 }
             ],
@@ -239,25 +207,21 @@ def test_typed_prefixes_become_filters_matched_through_mentions() -> None:
     }
 
 
-def test_the_typo_tolerant_search_ranks_exact_matches_first() -> None:
-    body = build_search(SearchParams(q='ceasfire "peace talks" -Moscow'), "a", fuzzy=True)
-    query = body.to_dict()["query"]["bool"]
-    exact, fuzzy = query["should"]
-    assert query["minimum_should_match"] == 1
-    assert exact["simple_query_string"]["boost"] == 10.0
-    assert exact["simple_query_string"]["query"] == 'ceasfire "peace talks" -Moscow'
-    # Phrases and exclusions stay exact; plain words forgive typos on the unstemmed fields.
-    assert fuzzy["simple_query_string"] == {
-        "query": 'ceasfire~2 "peace talks" -Moscow',
-        "fields": ["title.spell^2", "body.spell"],
-        "default_operator": "and",
-        "lenient": True,
-        "flags": "AND|OR|NOT|PHRASE|PRECEDENCE|WHITESPACE|ESCAPE|FUZZY",
-        "fuzzy_prefix_length": 1,
-        "fuzzy_max_expansions": 20,
-    }
-    # The retry needs no "did you mean": the first answer had it.
-    assert "suggest" not in body.to_dict()
+def test_the_lookup_decides_how_the_words_are_ranked() -> None:
+    params = SearchParams(q="Huthi rebels", filters={"location": ("Yemen",)})
+    stats = Lookup(
+        articles=40_000,
+        words={
+            "huthi": WordStats(docs=1, variants=(Spelling("houthi", 151, 0.83),)),
+            "rebels": WordStats(docs=216),
+        },
+        prefix_docs=216,
+    )
+    body = build_search(params, "a", stats).to_dict()
+    assert body["query"] == relevance(params.parsed, stats).query.to_dict()
+    # Close spellings are named clauses: the answer says whether a hit owed them its place.
+    assert '"_name": "close-0"' in json.dumps(body["query"])
+    assert "suggest" not in body
 
 
 def test_an_expanded_facet_asks_for_more_values() -> None:
@@ -296,17 +260,28 @@ def test_a_page_beyond_the_result_window_is_refused_before_anything_is_sent() ->
         SearchParams.parse({"page": 1001, "size": 10})
 
 
-def test_the_typo_tolerant_search_marks_typed_and_corrected_words_not_fuzzy_terms() -> None:
-    body = build_search(SearchParams(q="ceasfire"), "a", fuzzy=True, corrected="ceasefire")
-    highlight = body.to_dict()["highlight"]
-    # Highlighting fuzzy terms would re-analyse every body; plain words are cheap to mark.
+def test_words_matched_through_other_spellings_or_prefixes_are_marked_as_such() -> None:
+    stats = Lookup(
+        articles=40_000,
+        words={"ceasfire": WordStats(variants=(Spelling("ceasefire", 500, 0.89),))},
+    )
+    highlight = build_search(SearchParams(q="ceasfire"), "a", stats).to_dict()["highlight"]
+    # Highlighting the engine's expansions would re-analyse every body; words are cheap to mark.
     assert highlight["highlight_query"] == {
-        "simple_query_string": {
-            "query": "ceasfire ceasefire",
-            "fields": ["title", "body"],
-            "default_operator": "or",
-            "lenient": True,
-            "flags": "AND|OR|NOT|PHRASE|PRECEDENCE|WHITESPACE|ESCAPE",
+        "bool": {
+            "should": [
+                {
+                    "simple_query_string": {
+                        "query": "ceasfire ceasefire",
+                        "fields": ["title", "body"],
+                        "default_operator": "or",
+                        "lenient": True,
+                        "flags": "AND|OR|NOT|PHRASE|PRECEDENCE|WHITESPACE|ESCAPE",
+                    }
+                }
+            ]
         }
     }
     assert highlight["fields"] == HIGHLIGHT["fields"]
+    plain = build_search(SearchParams(q="ceasefire"), "a", stats).to_dict()["highlight"]
+    assert "highlight_query" not in plain

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from search.cursor import Cursor
+from search.lookup import Lookup, Spelling, WordStats
 from search.params import SORTS, SearchParams
 from search.results import FacetValue, PageLink, SearchPage, capped_markup
 from tests.unit.search.stubs import canned
@@ -208,13 +209,14 @@ def test_the_last_page_gives_no_cursor() -> None:
     assert last.next_cursor is None
 
 
+def corrected(correction: str, **words: WordStats) -> Lookup:
+    return Lookup(articles=40_000, words=words, correction=correction)
+
+
 def test_did_you_mean_is_the_query_with_the_suggested_words() -> None:
     params = SearchParams(q='karabak "peace" -Moscow', filters={"location": ("Iran",)})
-    response = {
-        **hits_response(0, 0),
-        "suggest": {"did_you_mean": [{"options": [{"text": "karabakh", "score": 0.1}]}]},
-    }
-    page = SearchPage.from_response(response, params)
+    lookup = corrected("karabakh")
+    page = SearchPage.from_response(hits_response(0, 0), params, lookup=lookup)
     assert page.did_you_mean is not None
     assert page.did_you_mean.q == 'karabakh "peace" -Moscow'
     assert page.did_you_mean.args == {"q": ['karabakh "peace" -Moscow'], "location": ["Iran"]}
@@ -222,8 +224,52 @@ def test_did_you_mean_is_the_query_with_the_suggested_words() -> None:
 
 
 def test_no_suggestion_means_no_did_you_mean() -> None:
-    response = {**hits_response(0, 0), "suggest": {"did_you_mean": [{"options": []}]}}
-    assert SearchPage.from_response(response, SearchParams(q="x")).did_you_mean is None
+    assert SearchPage.from_response(hits_response(0, 0), SearchParams(q="x")).did_you_mean is None
+    page = SearchPage.from_response(
+        hits_response(0, 0), SearchParams(q="x"), lookup=Lookup(articles=9)
+    )
+    assert page.did_you_mean is None
+
+
+def test_a_known_word_is_never_corrected_into_another_or_a_rarer_one() -> None:
+    params = SearchParams(q="Hamas funeral")
+    # "human" and "federal" are more common, but not close enough to be typos of known words.
+    lookup = corrected(
+        "human federal",
+        hamas=WordStats(docs=380, variants=(Spelling("human", 3000, 0.6),)),
+        funeral=WordStats(docs=300, variants=(Spelling("federal", 900, 0.71),)),
+    )
+    assert SearchPage.from_response(hits_response(0, 0), params, lookup=lookup).did_you_mean is None
+
+
+def test_a_rare_spelling_is_corrected_to_the_common_one_the_ranking_took() -> None:
+    params = SearchParams(q="Rohani speech")
+    lookup = corrected(
+        "rouhani speech",
+        rohani=WordStats(docs=4, variants=(Spelling("rouhani", 2800, 0.83),)),
+        speech=WordStats(docs=900),
+    )
+    page = SearchPage.from_response(hits_response(0, 0), params, lookup=lookup)
+    assert page.did_you_mean is not None
+    assert page.did_you_mean.q == "rouhani speech"
+
+
+def test_a_last_word_still_being_typed_is_not_corrected() -> None:
+    params = SearchParams(q="Khamen")
+    lookup = Lookup(
+        articles=40_000, words={"khamen": WordStats()}, prefix_docs=1843, correction="khameh"
+    )
+    assert SearchPage.from_response(hits_response(0, 0), params, lookup=lookup).did_you_mean is None
+
+
+def test_fuzzy_says_whether_a_hit_matched_through_a_close_spelling() -> None:
+    response = hits_response(2, 2)
+    assert not SearchPage.from_response(response, SearchParams(q="x")).fuzzy
+    # Matched both the word and a close spelling: it owes nothing to the spelling.
+    response["hits"]["hits"][0]["matched_queries"] = ["exact-0", "close-0"]
+    assert not SearchPage.from_response(response, SearchParams(q="x")).fuzzy
+    response["hits"]["hits"][1]["matched_queries"] = ["close-0"]
+    assert SearchPage.from_response(response, SearchParams(q="x")).fuzzy
 
 
 def test_relevance_is_offered_only_when_there_are_words() -> None:
@@ -249,12 +295,6 @@ def test_the_facet_finder_carries_the_search_with_its_words_as_query() -> None:
 def test_a_lower_bound_total_is_marked_as_such() -> None:
     response = {"took": 1, "hits": {"total": {"value": 10000, "relation": "gte"}, "hits": []}}
     assert SearchPage.from_response(response, SearchParams()).total_relation == "gte"
-
-
-def test_matched_counts_the_words_before_facet_selections() -> None:
-    response = {**hits_response(1, 1), "aggregations": {"_matched": {"doc_count": 40}}}
-    assert SearchPage.from_response(response, SearchParams(q="x")).matched == 40
-    assert SearchPage.from_response(hits_response(1, 3), SearchParams(q="x")).matched == 3
 
 
 def test_cut_markup_stays_well_formed() -> None:

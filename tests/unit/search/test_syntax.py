@@ -12,7 +12,37 @@ def test_plain_words_stay_text_and_become_fuzzy_words() -> None:
         text="Karabakh ceasefire",
         words=("Karabakh", "ceasefire"),
         fuzzy_text="Karabakh~2 ceasefire~2",
+        last_word="ceasefire",
     )
+
+
+def test_phrases_and_exclusions_are_read_apart_from_the_words() -> None:
+    parsed = parse_query('"peace talks" Karabakh -Moscow NOT "Minsk group" +Baku')
+    assert parsed.words == ("Karabakh", "Baku")
+    assert parsed.phrases == ("peace talks",)
+    assert parsed.excluded == ("Moscow", '"Minsk group"')
+    assert not parsed.has_operators
+
+
+@pytest.mark.parametrize("typed", ["Iran OR Iraq", "Iran | Iraq", "(Iran Iraq)", "Kara* x", "x~2"])
+def test_or_grouping_and_operators_of_simple_query_string_are_noticed(typed: str) -> None:
+    assert parse_query(typed).has_operators
+
+
+@pytest.mark.parametrize(
+    ("typed", "last"),
+    [
+        ("World Cup qualif", "qualif"),
+        ("Khamen", "Khamen"),
+        ("Moqtada al-Sadr", "Sadr"),
+        ("Khamen -Trump", None),
+        ('"nuclear negoti"', None),
+        ("nuclear negoti person:Zarif", "negoti"),
+        ("", None),
+    ],
+)
+def test_the_last_word_is_the_one_the_text_ends_with(typed: str, last: str | None) -> None:
+    assert parse_query(typed).last_word == last
 
 
 def test_short_words_are_never_fuzzy() -> None:

@@ -33,21 +33,54 @@ SEED_DOC: dict[str, Any] = {
 }
 
 
-def test_api_search_sends_the_built_search_to_the_configured_alias(
+def test_api_search_looks_the_words_up_then_sends_the_search_to_the_configured_alias(
     make_client: MakeClient,
 ) -> None:
     _, response = canned("search_karabakh_nobody.json")
-    client = make_client(search=response)
-    client.get("/api/search?q=Karabakh&person=Nobody")
-    # Nothing matched, so a second, typo-tolerant search followed the first.
-    (name, kwargs), (retry, retry_kwargs) = stub_of(client).calls
-    assert (name, retry) == ("search", "search")
-    assert retry_kwargs["body"]["query"]["bool"]["should"][1]["simple_query_string"]["query"] == (
-        "Karabakh~2"
-    )
+    lookup = [
+        {
+            "hits": {"total": {"value": 40_000}},
+            "aggregations": {"counts": {"buckets": {"w0": {"doc_count": 0}}}},
+            "suggest": {
+                "w0": [{"options": [{"text": "karabakh", "score": 0.86, "freq": 400}]}],
+                "did_you_mean": [{"options": [{"text": "karabakh"}]}],
+            },
+        },
+        {},
+    ]
+    client = make_client(search=response, lookup=lookup)
+    answer = client.get("/api/search?q=Karabak&person=Nobody").get_json()
+    # One round trip asks what the index knows of the words, then one search.
+    (looked_up, lookup_kwargs), (name, kwargs) = stub_of(client).calls
+    assert (looked_up, name) == ("msearch", "search")
+    assert lookup_kwargs["searches"][0] == {"index": "test-articles"}
     assert kwargs["index"] == "test-articles"
     assert kwargs["body"]["post_filter"] == {"terms": {"person": ["Nobody"]}}
-    assert kwargs["body"]["query"]["simple_query_string"]["query"] == "Karabakh"
+    # The word the index does not know is matched through the spelling it uses.
+    alternatives = kwargs["body"]["query"]["dis_max"]["queries"]
+    assert [q["multi_match"]["query"] for q in alternatives] == ["Karabak", "karabakh"]
+    assert answer["did_you_mean"] == "karabakh"
+
+
+def test_the_same_words_are_looked_up_once_a_while(make_client: MakeClient) -> None:
+    lookup = [{"hits": {"total": {"value": 40_000}}}, {}]
+    client = make_client(lookup=lookup)
+    client.get("/api/search?q=Karabakh")
+    client.get("/api/search?q=Karabakh&page=2&location=Iran")
+    client.get("/api/search?q=Karabakh+ceasefire")
+    assert [name for name, _ in stub_of(client).calls] == [
+        "msearch",
+        "search",
+        "search",
+        "msearch",
+        "search",
+    ]
+
+
+def test_api_search_without_words_asks_nothing_before_searching(make_client: MakeClient) -> None:
+    client = make_client()
+    client.get("/api/search?person=Nobody")
+    assert [name for name, _ in stub_of(client).calls] == ["search"]
 
 
 def test_api_search_answers_the_page_as_json(make_client: MakeClient) -> None:
@@ -73,7 +106,7 @@ def test_api_search_uses_the_configured_page_size(make_client: MakeClient) -> No
     _, response = canned("search_karabakh_nobody.json")
     client = make_client(search=response)
     client.get("/api/search?size=7&page=2")
-    body = stub_of(client).calls[0][1]["body"]
+    body = stub_of(client).calls[-1][1]["body"]
     assert (body["from"], body["size"]) == (7, 7)
 
 

@@ -1,0 +1,496 @@
+"""How the words of a search rank articles: the relevance query (pure, no I/O).
+
+Each plain word is a *group*: the word itself over title, body and entity mentions, or, for a
+word the index hardly knows, the spellings the index uses much more often (Rohani -> rouhani),
+its sound in the entity mentions (`*_mentions.phonetic`), and for the last word, the words it
+begins (Khamen -> khamenei). Alternatives of a word are scored as one word, at the rarity of its
+most common form, so a rare spelling cannot outrank the common one by rarity alone, and the
+exact spelling keeps an edge. Articles match when most groups do (`minimum_should_match`);
+those matching every group get a bonus, so they come first. Quoted phrases are required. The
+words found close together (a phrase with slop) in the title, and articles filed under an
+entity the words name (search/lookup.py's entity forms), rank higher.
+
+Everything here depends on the Lookup (search/lookup.py) asked just before: term statistics
+decide which words get alternatives.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from elasticsearch.dsl.query import (
+    Bool,
+    ConstantScore,
+    DisMax,
+    MultiMatch,
+    Prefix,
+    Query,
+    SimpleQueryString,
+    Term,
+)
+
+from articles import FACETS
+from search.lookup import (
+    MENTION_FIELDS,
+    VARIANT_MIN_DOCS,
+    Entity,
+    Lookup,
+    fold,
+    open_word,
+    prefix_word,
+)
+from search.syntax import ParsedQuery
+
+# The fields searched, with the title weighted above the body; the entity mentions (surface forms
+# and canonical names) let "Ali Khamenei" find an article that only says "Ayatollah Khamenei".
+SEARCH_FIELDS = ("title^2", "body", "person_mentions", "organization_mentions", "location_mentions")
+# Words as written, for prefixes: a stem is not a word's beginning ("negotiations" -> "negoti").
+PREFIX_FIELDS = (("title.spell", 2.0), ("body.spell", 1.0), *((f, 1.0) for f in MENTION_FIELDS))
+PHONETIC_FIELDS = tuple(f"{name}.phonetic" for name in MENTION_FIELDS)
+PROXIMITY_FIELDS = ("title^2",)
+# Quoted phrases are read in the text; the mentions only keep articles that name the phrase
+# without writing it.
+PHRASE_FIELDS = ("title^2", "body", *(f"{name}^0.5" for name in MENTION_FIELDS))
+
+# Operators a visitor may use: + | - "..." ( ) and backslash escapes. PREFIX (`foo*`) and
+# FUZZY/NEAR/SLOP (`~`) are left out: one short prefix or fuzzy term expands to thousands of
+# terms, which makes a single query from the public box expensive for the whole cluster.
+QUERY_FLAGS = "AND|OR|NOT|PHRASE|PRECEDENCE|WHITESPACE|ESCAPE"
+# Queries with operators of their own keep simple_query_string's reading; for them the words
+# the index does not know are matched give or take a typo (`word~N`, written by syntax.py).
+FUZZY_QUERY_FLAGS = QUERY_FLAGS + "|FUZZY"
+FUZZY_FIELDS = ("title.spell^2", "body.spell")
+# Exact matches score this many times higher, so they rank above matches that needed a typo.
+EXACT_BOOST = 10.0
+# Terms a fuzzy word may expand to: enough for real typos, few enough to stay cheap.
+FUZZY_MAX_EXPANSIONS = 20
+
+# Lucene's English stop words (`_english_`): the stemmed fields drop them, so they are no
+# group of their own (they still count in phrases).
+_STOP_WORDS = (
+    "a an and are as at be but by for if in into is it no not of on or such that the their "
+    "then there these they this to was will with"
+)
+STOP_WORDS = frozenset(_STOP_WORDS.split())
+# Particles of Arabic names (al-Sadr, el-Sisi): part of a name, too common to count as a word.
+NAME_PARTICLES = frozenset(("al", "el"))
+UNCOUNTED = STOP_WORDS | NAME_PARTICLES
+
+# --- The weights, tuned on the dev queries of tests/gold/relevance/ (bench/relevance.py). ---
+# A spelling replaces a word only when the index uses it this many times as often...
+VARIANT_RATIO = 4
+# ... and it is this similar (the term suggester's score: 1 - edits / length, about): a word
+# the index does not know at all may be two edits off, one it knows must be closer (Pope is
+# not a typo of hope, Rohani is of Rouhani).
+UNKNOWN_SIMILARITY = 0.7
+KNOWN_SIMILARITY = 0.8
+# Spellings kept per word, the most similar first.
+MAX_VARIANTS = 2
+# A spelling's weight against the typed word's, before both are scored at the same rarity.
+VARIANT_WEIGHT = 1.0
+# The typed spelling's edge over others, other things equal ("exact spellings rank first").
+EXACT_WEIGHT = 1.2
+# Words used by no more articles than this share (or than RARE_DOCS, in a small index) are also
+# looked up by sound in the mentions.
+PHONETIC_MAX_SHARE = 0.0025
+RARE_DOCS = 2
+PHONETIC_WEIGHT = 0.5
+# Shorter words sound like too many names.
+MIN_PHONETIC_LENGTH = 4
+# The last word is also a prefix unless it is most of the words it begins, or a word the index
+# knows well (in more than KNOWN_SHARE of the articles): a finished word ("Caspian Sea" is not
+# "Caspian seals").
+FINISHED_SHARE = 0.5
+KNOWN_SHARE = 0.005
+PREFIX_WEIGHT = 1.0
+# Words a prefix expands to, scored together at the rarity of the most common (blended).
+PREFIX_EXPANSIONS = 30
+# Headline words a too short last word is read as.
+MAX_COMPLETIONS = 3
+# Matching every word is worth this much more than matching most of them.
+ALL_WORDS_BONUS = 10.0
+# Expected articles with every word above which most words are not enough (see _plentiful).
+PLENTY = 100
+# The words in a row in the title, give or take this many moves.
+PROXIMITY_SLOP = 3
+PROXIMITY_WEIGHT = 1.0
+# Articles filed under an entity the words name.
+ENTITY_WEIGHT = 3.0
+# An entity counts when its forms are in this share of the articles whose mentions hold the
+# words (a name shared by several people boosts none of them), and in a few at least.
+ENTITY_SHARE = 0.4
+ENTITY_MIN_ARTICLES = 2
+# Named clauses of a word with close spellings (`exact-2`, `close-2` for the third word): a hit
+# that matched a word's close spelling but not the word owes its place to typo tolerance.
+EXACT_NAME = "exact-"
+CLOSE_NAME = "close-"
+
+
+def simple_query(
+    text: str,
+    fields: Sequence[str],
+    *,
+    operator: Literal["and", "or"] = "and",
+    flags: str = QUERY_FLAGS,
+    **options: Any,
+) -> SimpleQueryString:
+    """Visitor's words for `fields`: the one place that writes a simple_query_string.
+
+    It never fails on syntax (invalid operators are searched as text), and `lenient` ignores a
+    term that cannot apply to a field's type instead of refusing the search.
+    """
+    return SimpleQueryString(
+        query=text,
+        fields=list(fields),
+        default_operator=operator,
+        lenient=True,
+        flags=flags,
+        **options,
+    )
+
+
+def idf(docs: int, articles: int) -> float:
+    """BM25's inverse document frequency of a term held by `docs` of `articles` articles."""
+    return math.log(1 + (articles - docs + 0.5) / (docs + 0.5))
+
+
+@dataclass(frozen=True)
+class WordPlan:
+    """How one typed word is matched: its weight and its alternatives with theirs."""
+
+    word: str
+    exact: float = 1.0
+    # (spelling, weight)
+    variants: tuple[tuple[str, float], ...] = ()
+    phonetic: float = 0.0
+    # The folded prefix and its weight, when the word may be unfinished.
+    prefix: str | None = None
+    prefix_weight: float = 0.0
+    # No article holds the word as typed (per the statistics).
+    unknown: bool = False
+    # Articles holding the word in any of its forms, as far as the statistics tell (0: unknown).
+    docs: int = 0
+    # Too short a start of a word to require: the words it begins (headlines') match instead.
+    optional: bool = False
+    completions: tuple[str, ...] = ()
+
+    @property
+    def lost(self) -> bool:
+        """Whether nothing but its sound can match the word: the index knows neither it, nor a
+        spelling of it, nor a word it begins."""
+        return self.optional or (self.unknown and not self.variants and not self.prefix)
+
+    @property
+    def close_spellings(self) -> bool:
+        """Whether other spellings of the word are searched too (typo tolerance)."""
+        return bool(self.variants) or self.phonetic > 0
+
+
+def plan_word(
+    word: str, lookup: Lookup, *, prefix: str | None = None, short: bool = False
+) -> WordPlan:
+    """The plan for `word` given what the index knows; `prefix` when it is the open last word,
+    `short` when it is an open last word too short to be a prefix.
+
+    Without statistics (no lookup answered) the word is matched as typed.
+    """
+    if not lookup.articles:
+        return WordPlan(word=word)
+    if short:
+        # "World Cup qu": not required; matched by the words headlines continue it with.
+        return WordPlan(word=word, optional=True, completions=lookup.completions[:MAX_COMPLETIONS])
+    stats = lookup.stats(word)
+    articles = max(lookup.articles, 1)
+    docs = stats.docs
+    if prefix is not None and (
+        lookup.prefix_docs <= docs / FINISHED_SHARE or docs > KNOWN_SHARE * articles
+    ):
+        prefix = None
+    # A word being typed is read as the words it begins, not as another word.
+    variants = [
+        v
+        for v in stats.variants
+        if v.docs >= max(VARIANT_RATIO * docs, VARIANT_MIN_DOCS)
+        and v.similarity >= (KNOWN_SIMILARITY if docs else UNKNOWN_SIMILARITY)
+    ][: 0 if prefix else MAX_VARIANTS]
+    # Every spelling of the word scores at the rarity of its most common one. (Not the words it
+    # begins: they are other words, and the exact one must come first.)
+    common = max([docs, *(v.docs for v in variants)])
+    # The typed spelling at the rarity of the common one; the alternatives below it by the
+    # typed spelling's edge, so a word weighs the same with or without alternatives.
+    exact = idf(common, articles) / idf(docs, articles) if docs else 1.0
+    rare = len(fold(word)) >= MIN_PHONETIC_LENGTH and docs <= max(
+        PHONETIC_MAX_SHARE * articles, RARE_DOCS
+    )
+    # By sound only when no spelling was found: a spelling is the surer guess.
+    phonetic = PHONETIC_WEIGHT if rare and not prefix and not variants else 0.0
+    return WordPlan(
+        word=word,
+        exact=exact,
+        variants=tuple(
+            (
+                v.text,
+                round(
+                    VARIANT_WEIGHT / EXACT_WEIGHT * idf(common, articles) / idf(v.docs, articles),
+                    4,
+                ),
+            )
+            for v in variants
+        ),
+        phonetic=phonetic,
+        prefix=prefix,
+        prefix_weight=round(PREFIX_WEIGHT / EXACT_WEIGHT, 4) if prefix else 0.0,
+        unknown=docs == 0,
+        docs=max(common, lookup.prefix_docs if prefix else 0),
+    )
+
+
+def plan_words(parsed: ParsedQuery, lookup: Lookup) -> list[WordPlan]:
+    """A plan per plain word that counts (stop words only when there is nothing else)."""
+    words = list(dict.fromkeys(parsed.words))
+    counted = [w for w in words if w.casefold() not in UNCOUNTED] or words
+    open_prefix = prefix_word(parsed)
+    last = parsed.last_word
+    short = open_prefix is None and open_word(parsed) is not None
+    return [
+        plan_word(
+            word,
+            lookup,
+            prefix=open_prefix if word == last else None,
+            short=short and word == last,
+        )
+        for word in counted
+    ]
+
+
+def word_query(plan: WordPlan, position: int = 0, *, by_sound: bool = True) -> Query:
+    """A word group: the word, or any of its alternatives (the best one counts); `position`
+    names the clauses of a word with close spellings; without `by_sound`, a name that merely
+    sounds the same does not count."""
+    options: dict[str, Any] = {}
+    if plan.exact != 1.0:
+        options["boost"] = round(plan.exact, 4)
+    if plan.close_spellings:
+        options["_name"] = f"{EXACT_NAME}{position}"
+    close = f"{CLOSE_NAME}{position}"
+    alternatives: list[Query] = [
+        MultiMatch(query=plan.word, fields=list(SEARCH_FIELDS), type="most_fields", **options)
+    ]
+    alternatives += [
+        MultiMatch(
+            query=spelling,
+            fields=list(SEARCH_FIELDS),
+            type="most_fields",
+            boost=weight,
+            _name=close,
+        )
+        for spelling, weight in plan.variants
+    ]
+    if plan.phonetic and by_sound:
+        alternatives.append(
+            MultiMatch(
+                query=plan.word,
+                fields=list(PHONETIC_FIELDS),
+                type="most_fields",
+                boost=plan.phonetic,
+                _name=close,
+            )
+        )
+    alternatives += [
+        MultiMatch(
+            query=completion,
+            fields=list(SEARCH_FIELDS),
+            type="most_fields",
+            boost=round(PREFIX_WEIGHT / EXACT_WEIGHT, 4),
+        )
+        for completion in plan.completions
+    ]
+    if plan.prefix:
+        alternatives.append(
+            Bool(
+                should=[
+                    Prefix(
+                        **{
+                            name: {
+                                "value": plan.prefix,
+                                # Scored, at the rarity of the most common word it begins.
+                                "rewrite": f"top_terms_blended_freqs_{PREFIX_EXPANSIONS}",
+                                "boost": weight,
+                            }
+                        }
+                    )
+                    for name, weight in PREFIX_FIELDS
+                ],
+                boost=plan.prefix_weight,
+            )
+        )
+    return alternatives[0] if len(alternatives) == 1 else DisMax(queries=alternatives)
+
+
+def owes_to_close_spelling(matched: Sequence[str]) -> bool:
+    """Whether a hit whose named clauses are `matched` matched some word only through a close
+    spelling of it."""
+    names = set(matched)
+    return any(
+        name.startswith(CLOSE_NAME) and EXACT_NAME + name[len(CLOSE_NAME) :] not in names
+        for name in names
+    )
+
+
+def minimum_should_match(groups: int) -> int:
+    """Groups an article must match: all of one or two words, all but one of three or four,
+    three in five and 60 % of longer queries."""
+    if groups <= 2:
+        return groups
+    if groups <= 4:
+        return groups - 1
+    return math.ceil(0.6 * groups)
+
+
+def entity_query(entities: Sequence[Entity]) -> Query | None:
+    """Articles filed under the entities the words name (those most of the mentions are of)."""
+    named = [e for e in entities if e.articles >= max(ENTITY_MIN_ARTICLES, ENTITY_SHARE * e.sample)]
+    if not named:
+        return None
+    return Bool(
+        should=[
+            ConstantScore(filter=Term(**{FACETS[e.kind]: e.name}), boost=ENTITY_WEIGHT)
+            for e in named
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class Relevance:
+    """The relevance query of a search and what it says about the matching."""
+
+    query: Query
+    # Whether other spellings of some word were searched (the API's `fuzzy`).
+    close_spellings: bool
+    # Plain-word text to mark in excerpts instead of the query's own terms, when the query
+    # matches through fields the highlighter does not see (prefixes, spellings, sounds).
+    highlight: Query | None
+
+
+def relevance(parsed: ParsedQuery, lookup: Lookup) -> Relevance:
+    """The query ranking articles for the words, phrases and exclusions of `parsed`."""
+    if parsed.has_operators:
+        return _with_operators(parsed, lookup)
+    plans = plan_words(parsed, lookup)
+    groups = [word_query(plan, position) for position, plan in enumerate(plans)]
+    must: list[Query] = []
+    should: list[Query] = []
+    if groups:
+        # A word nothing but its sound may match does not count: the others still find articles.
+        found = sum(not plan.lost for plan in plans)
+        msm = minimum_should_match(found or len(groups))
+        if _plentiful(plans, lookup.articles):
+            # Articles with every word fill the first pages anyway: requiring them all is the
+            # same ranking there, at a fraction of the cost (three common words: a third).
+            msm = len(groups)
+        words = groups[0] if len(groups) == 1 else Bool(should=groups, minimum_should_match=msm)
+        if (entity := entity_query(lookup.entities)) is not None:
+            words = Bool(should=[words, entity], minimum_should_match=1)
+        must.append(words)
+        if len(groups) > msm:
+            # Every word as written, spelled or begun: sounding like one is weaker evidence.
+            written = [
+                word_query(plan, position, by_sound=False) for position, plan in enumerate(plans)
+            ]
+            should.append(ConstantScore(filter=Bool(filter=written), boost=ALL_WORDS_BONUS))
+        if len(parsed.words) > 1:
+            should.append(_proximity(parsed, plans, lookup))
+    must += [
+        MultiMatch(query=phrase, fields=list(PHRASE_FIELDS), type="phrase")
+        for phrase in parsed.phrases
+    ]
+    excluded = [simple_query(text, SEARCH_FIELDS) for text in parsed.excluded]
+    if len(must) == 1 and not should and not excluded:
+        query = must[0]
+    else:
+        query = Bool(must=must, should=should, must_not=excluded)
+    return Relevance(
+        query=query,
+        close_spellings=any(plan.close_spellings for plan in plans),
+        highlight=_highlight(parsed, plans, lookup),
+    )
+
+
+def _plentiful(plans: Sequence[WordPlan], articles: int) -> bool:
+    """Whether many articles are expected to hold every word, were the words independent
+    (common words go together more often than that, so the estimate errs low)."""
+    if len(plans) < 3 or not articles:
+        return False
+    expected = float(articles)
+    for plan in plans:
+        expected *= plan.docs / articles
+    return expected >= PLENTY
+
+
+def _proximity(parsed: ParsedQuery, plans: Sequence[WordPlan], lookup: Lookup) -> Query:
+    """The words close together in the title: each as most articles spell it, and an unfinished
+    last word as headlines go on with it (else as a prefix)."""
+    spelled = {plan.word: _dominant(plan) for plan in plans}
+    words = [spelled.get(word, word) for word in parsed.words]
+    open_last = any(plan.prefix or plan.optional for plan in plans)
+    if open_last and lookup.completions:
+        words[-1] = lookup.completions[0]
+        open_last = False
+    return MultiMatch(
+        query=" ".join(words),
+        fields=list(PROXIMITY_FIELDS),
+        type="phrase_prefix" if open_last else "phrase",
+        slop=PROXIMITY_SLOP,
+        boost=PROXIMITY_WEIGHT,
+    )
+
+
+def _dominant(plan: WordPlan) -> str:
+    """The spelling of a word weighted highest: the word itself, or a more common spelling."""
+    best = max(plan.variants, key=lambda variant: variant[1], default=None)
+    return best[0] if best is not None and best[1] > plan.exact else plan.word
+
+
+def _highlight(parsed: ParsedQuery, plans: Sequence[WordPlan], lookup: Lookup) -> Query | None:
+    """What to mark when words matched through alternatives: the words, their spellings and
+    the words the last one begins (titles are also marked by the prefix itself; a prefix in
+    the body would cost the highlighter a pass over the body's terms)."""
+    if not any(plan.variants or plan.prefix for plan in plans):
+        return None
+    spellings = [spelling for plan in plans for spelling, _ in plan.variants]
+    begun = lookup.completions if any(plan.prefix for plan in plans) else ()
+    words = [*parsed.words, *spellings, *begun, *parsed.phrases]
+    marks: list[Query] = [simple_query(" ".join(words), ("title", "body"), operator="or")]
+    marks += [Prefix(title={"value": plan.prefix}) for plan in plans if plan.prefix]
+    return Bool(should=marks)
+
+
+def _with_operators(parsed: ParsedQuery, lookup: Lookup) -> Relevance:
+    """simple_query_string's own reading (every word required); the words the index does not
+    know are matched give or take a typo too, scored below exact matches."""
+    exact = simple_query(parsed.text, SEARCH_FIELDS)
+    unknown = any(lookup.stats(word).docs == 0 for word in parsed.words)
+    if not (unknown and parsed.fuzzy_text):
+        return Relevance(query=exact, close_spellings=False, highlight=None)
+    fuzzy = simple_query(
+        parsed.fuzzy_text,
+        FUZZY_FIELDS,
+        flags=FUZZY_QUERY_FLAGS,
+        # The first letter is rarely the typo, and fixing it cuts the terms to scan by an order
+        # of magnitude.
+        fuzzy_prefix_length=1,
+        fuzzy_max_expansions=FUZZY_MAX_EXPANSIONS,
+        _name=f"{CLOSE_NAME}0",
+    )
+    exact = simple_query(parsed.text, SEARCH_FIELDS, boost=EXACT_BOOST, _name=f"{EXACT_NAME}0")
+    # Highlighting fuzzy terms re-analyses every body (tens of times slower): mark the words
+    # as typed and as the suggester corrected them instead.
+    words = " ".join(filter(None, [parsed.text, lookup.correction]))
+    return Relevance(
+        query=Bool(should=[exact, fuzzy], minimum_should_match=1),
+        close_spellings=True,
+        highlight=simple_query(words, ("title", "body"), operator="or"),
+    )
