@@ -375,15 +375,24 @@ class Relevance:
     highlight: Query | None
 
 
-def relevance(parsed: ParsedQuery, lookup: Lookup) -> Relevance:
-    """The query ranking articles for the words, phrases and exclusions of `parsed`."""
+def relevance(parsed: ParsedQuery, lookup: Lookup, *, every_word: bool = False) -> Relevance:
+    """The query ranking articles for the words, phrases and exclusions of `parsed`.
+
+    With `every_word`, for lists that are not ranked (by date, alerts, feeds, exports), an
+    article must match every word group, each with its alternatives (spellings, the words the
+    last one begins, names by sound): were most words enough there, partial matches would be
+    interleaved by date with the rest, noise that ranking by relevance pushes below.
+    """
     if parsed.has_operators:
         return _with_operators(parsed, lookup)
     plans = plan_words(parsed, lookup)
     groups = [word_query(plan, position) for position, plan in enumerate(plans)]
     must: list[Query] = []
     should: list[Query] = []
-    if groups:
+    if groups and every_word:
+        # Scores only break ties between articles of the same date: the words' own suffice.
+        must += groups
+    elif groups:
         # A word nothing but its sound may match does not count: the others still find articles.
         found = sum(not plan.lost for plan in plans)
         msm = minimum_should_match(found or len(groups))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -450,3 +451,70 @@ def test_queries_with_operators_keep_every_word_required_and_forgive_unknown_wor
         }
     }
     assert unknown.close_spellings
+
+
+def test_a_list_that_is_not_ranked_requires_every_word_with_its_alternatives() -> None:
+    stats = Lookup(
+        articles=ARTICLES,
+        words={
+            "iran": WordStats(docs=23_000),
+            "rohani": WordStats(docs=4, variants=(Spelling("rouhani", 2800, 0.83),)),
+            "khamen": WordStats(),
+        },
+        prefix_docs=1843,
+        entities=(Entity("person", "Ali Khamenei", 117, sample=200),),
+    )
+    parsed = parse_query("Iran Rohani Khamen")
+    ranked = relevance(parsed, stats).query.to_dict()
+    listed = relevance(parsed, stats, every_word=True).query.to_dict()
+    # Ranked: most of the words, or the entity they name.
+    groups, entity = ranked["bool"]["must"][0]["bool"]["should"]
+    words = groups["bool"]["should"]
+    assert groups["bool"]["minimum_should_match"] == 2
+    assert "constant_score" in json.dumps(entity)
+    # Each of the three groups, as ranking builds it (Rohani's spelling, Khamen's prefix), is
+    # required; no entity stands in for a word, and no bonus or proximity is scored.
+    assert listed == {"bool": {"must": words}}
+    rohani, khamen = json.dumps(words[1]), json.dumps(words[2])
+    assert '"query": "rouhani"' in rohani and '"prefix"' in khamen
+
+
+def test_a_list_that_is_not_ranked_requires_a_short_last_word_or_its_completions() -> None:
+    stats = Lookup(
+        articles=ARTICLES,
+        words={"sanctions": WordStats(docs=5_000), "eu": WordStats(docs=900)},
+        completions=("europe",),
+    )
+    listed = relevance(parse_query("sanctions EU"), stats, every_word=True).query.to_dict()
+    assert listed == {
+        "bool": {
+            "must": [
+                word("sanctions"),
+                {"dis_max": {"queries": [word("EU"), word("europe", boost=0.8333)]}},
+            ]
+        }
+    }
+
+
+def test_a_list_that_is_not_ranked_requires_a_word_known_only_by_sound() -> None:
+    stats = lookup(hizballah=WordStats(docs=0), rebels=WordStats(docs=216))
+    ranked = relevance(parse_query("Hizballah rebels"), stats).query.to_dict()
+    # Ranked, the word nothing but its sound matches does not count among those required...
+    assert ranked["bool"]["must"][0]["bool"]["minimum_should_match"] == 1
+    listed = relevance(parse_query("Hizballah rebels"), stats, every_word=True).query.to_dict()
+    # ... listed by date, it does: by its sound in the mentions, or as typed.
+    hizballah, rebels = listed["bool"]["must"]
+    assert [q["multi_match"]["fields"] for q in hizballah["dis_max"]["queries"]] == [
+        FIELDS,
+        PHONETIC,
+    ]
+    assert rebels == word("rebels")
+
+
+def test_phrases_and_exclusions_are_the_same_in_a_list_that_is_not_ranked() -> None:
+    stats = lookup(karabakh=WordStats(docs=500))
+    parsed = parse_query('"peace talks" Karabakh -Moscow')
+    assert (
+        relevance(parsed, stats, every_word=True).query.to_dict()
+        == relevance(parsed, stats).query.to_dict()
+    )
