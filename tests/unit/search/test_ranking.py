@@ -124,6 +124,66 @@ def test_a_last_word_too_short_for_a_prefix_is_not_required_and_read_as_headline
     assert proximity["multi_match"]["type"] == "phrase"
 
 
+def test_a_short_last_word_the_index_knows_well_is_a_word_to_match() -> None:
+    stats = Lookup(
+        articles=ARTICLES,
+        words={"sanctions": WordStats(docs=5_000), "eu": WordStats(docs=900)},
+        completions=("europe",),
+    )
+    # "EU" is in 2 % of the articles: typed last, it is the word EU, finished.
+    plan = plan_word("EU", stats, short=True)
+    assert plan == WordPlan(word="EU", docs=900)
+    words = relevance(parse_query("sanctions EU"), stats).query.to_dict()["bool"]["must"][0]
+    assert words["bool"]["minimum_should_match"] == 2
+
+
+def test_words_joined_by_hyphens_are_one_word_next_to_each_other() -> None:
+    stats = Lookup(
+        articles=ARTICLES,
+        words={
+            "kim": WordStats(docs=174),
+            "jong": WordStats(docs=79),
+            "un": WordStats(docs=3_831),
+        },
+        completions=("un's",),
+    )
+    query = relevance(parse_query("Kim Jong-un"), stats).query.to_dict()["bool"]
+    words = query["must"][0]["bool"]
+    # Two words, both required: Kim, and Jong-un: Jong and un side by side, as typed (a name
+    # that only sounds like Jong, rare as it is, is no reading of Jong-un).
+    assert plan_word("Jong", stats).phonetic > 0
+    assert words["minimum_should_match"] == 2
+    kim, jong_un = words["should"]
+    assert kim == word("Kim")
+    assert jong_un == {
+        "bool": {
+            "must": [word("Jong"), word("un")],
+            "filter": [{"multi_match": {"query": "Jong un", "fields": FIELDS, "type": "phrase"}}],
+        }
+    }
+    assert query["should"][0]["multi_match"]["query"] == "Kim Jong un"
+
+
+def test_known_words_joined_by_hyphens_are_required_side_by_side() -> None:
+    stats = lookup(covid=WordStats(docs=1_500), **{"19": WordStats(docs=2_000)})
+    stats = Lookup(articles=ARTICLES, words=dict(stats.words) | {"vaccine": WordStats(docs=300)})
+    query = relevance(parse_query("COVID-19 vaccine"), stats).query.to_dict()["bool"]
+    covid, vaccine = query["must"][0]["bool"]["should"]
+    assert covid == {
+        "bool": {
+            "must": [word("COVID"), word("19")],
+            "filter": [{"multi_match": {"query": "COVID 19", "fields": FIELDS, "type": "phrase"}}],
+        }
+    }
+    assert vaccine == word("vaccine")
+
+
+def test_a_name_particle_joined_by_a_hyphen_is_no_part_of_a_word() -> None:
+    stats = lookup(moqtada=WordStats(docs=40), sadr=WordStats(docs=300))
+    query = relevance(parse_query("Moqtada al-Sadr"), stats).query.to_dict()["bool"]
+    assert query["must"][0]["bool"]["should"][1] == word("Sadr")
+
+
 def test_a_finished_last_word_is_no_prefix() -> None:
     # Most of the words "iran" begins are "iran".
     stats = lookup(prefix_docs=31_000, iran=WordStats(docs=30_000))
@@ -482,7 +542,8 @@ def test_a_list_that_is_not_ranked_requires_every_word_with_its_alternatives() -
 def test_a_list_that_is_not_ranked_requires_a_short_last_word_or_its_completions() -> None:
     stats = Lookup(
         articles=ARTICLES,
-        words={"sanctions": WordStats(docs=5_000), "eu": WordStats(docs=900)},
+        # Few articles hold "eu" as a word: it may be the start of one.
+        words={"sanctions": WordStats(docs=5_000), "eu": WordStats(docs=90)},
         completions=("europe",),
     )
     listed = relevance(parse_query("sanctions EU"), stats, every_word=True).query.to_dict()
