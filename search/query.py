@@ -55,7 +55,13 @@ def _relevance(params: SearchParams, lookup: Lookup | None) -> Relevance | None:
     """The relevance query of the words of `params`, None when there are none."""
     if not params.parsed.has_text:
         return None
-    return relevance(params.parsed, lookup or Lookup())
+    return relevance(params.parsed, lookup or Lookup(), every_word=every_word_required(params))
+
+
+def every_word_required(params: SearchParams) -> bool:
+    """Whether an article must match every word of `params`: when the list is ordered by date,
+    where articles matching only most words would be mixed in with the others."""
+    return params.effective_sort != "relevance"
 
 
 def _with_filters(params: SearchParams, words: Query | None) -> Query:
