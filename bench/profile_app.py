@@ -5,7 +5,9 @@ Usage: python bench/profile_app.py [--alias bench-search] [--rounds 5] [--no-loo
 
 The app is made in this process and driven by Flask's test client over the queries of
 bench/search_latency.py (no HTTP server: what is measured is the app, from the WSGI call to the
-bytes of the answer). The engine's round trips are timed apart (the transport's
+bytes of the answer). The CPU time of the process per request is measured first, without the
+profiler (the figure to compare between versions). Then, profiled, the engine's round trips are
+timed apart (the transport's
 `perform_request`), so the figure printed per request is the app's own CPU: total minus waiting
 for the engine. With --no-lookup-cache every search sends its lookup, as distinct queries would.
 Writes the profile (pstats) to artifacts/bench/profile-<path>.prof and prints the top functions
@@ -81,6 +83,13 @@ def main() -> int:
     urls = paths(args.path)
     for url in urls:  # warm up: imports, connections, templates, caches
         assert client.get(url).status_code == 200, url
+    requests = args.rounds * len(urls)
+    # First without the profiler: the process's own CPU per request, the figure to compare.
+    cpu = time.process_time()
+    for _ in range(args.rounds):
+        for url in urls:
+            client.get(url)
+    print(f"{(time.process_time() - cpu) / requests * 1000:.2f} ms CPU per request (no profiler)")
     engine_s = 0.0
     profiler = cProfile.Profile()
     started = time.perf_counter()
@@ -90,7 +99,6 @@ def main() -> int:
             client.get(url)
     profiler.disable()
     wall = time.perf_counter() - started
-    requests = args.rounds * len(urls)
     print(
         f"{requests} requests: {wall / requests * 1000:.2f} ms each in all, "
         f"{engine_s / requests * 1000:.2f} ms waiting for the engine, "

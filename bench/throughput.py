@@ -25,7 +25,7 @@ Two kinds of query stream, since the service keeps each lookup a minute per proc
 - `distinct`: 1 to 3 consecutive words of the stored titles (the last one sometimes cut, as
   when typing), each query sent once in the whole run, by one side only: every service request
   sends its lookup, and the engine side sends lookup and search. The engine-side bodies are
-  prepared with `request_cache=false` so the engine's shard request cache is not warmed by the
+  prepared with `request_cache: false` so the engine's shard request cache is not warmed by the
   preparation.
 
 Prints p50/p95/p99 latency (ms), requests/s and the service/engine ratios per phase pair
@@ -155,6 +155,8 @@ class Phase:
     seconds: float = 0.0
     errors: int = 0
     engine_queries: int = 0
+    # CPU seconds over the phase: the service's processes, the engine's, this load generator's.
+    cpu: dict[str, float] = field(default_factory=dict)
 
     @property
     def rate(self) -> float:
@@ -195,8 +197,13 @@ def prepare(
     if (searches := build_lookup(params.parsed, alias)) is not None:
         body = "".join(json.dumps(line) + "\n" for line in searches).encode()
         lookup_request = EngineRequest("/_msearch", body, NDJSON)
-        path = "/_msearch?request_cache=false" if cold else lookup_request.path
-        answer = json.loads(es.request("POST", path, body=body, headers=NDJSON).data)
+        # Headers are the even lines; `request_cache` is a header's setting in an _msearch.
+        asked = [
+            {**line, "request_cache": False} if cold and i % 2 == 0 else line
+            for i, line in enumerate(searches)
+        ]
+        payload = "".join(json.dumps(line) + "\n" for line in asked).encode()
+        answer = json.loads(es.request("POST", "/_msearch", body=payload, headers=NDJSON).data)
         lookup = read_lookup(params.parsed, answer["responses"])
     body = json.dumps(build_search(params, alias, lookup).to_dict()).encode()
     return Page(
@@ -206,9 +213,11 @@ def prepare(
     )
 
 
-def title_queries(client: Elasticsearch, alias: str, count: int, seed: int) -> list[dict[str, Any]]:
-    """`count` distinct queries of 1 to 3 consecutive title words, some with the last word
-    cut short as while typing; lookups differ for each (their folded words differ)."""
+def title_queries(
+    client: Elasticsearch, alias: str, count: int, seed: int, seen: set[tuple[str, ...]]
+) -> list[dict[str, Any]]:
+    """`count` queries of 1 to 3 consecutive title words, some with the last word cut short as
+    while typing, none of them in `seen` (added to it): their lookups differ from any other's."""
     rng = random.Random(seed)
     answer = client.search(
         index=alias,
@@ -217,7 +226,6 @@ def title_queries(client: Elasticsearch, alias: str, count: int, seed: int) -> l
         query={"function_score": {"random_score": {"seed": seed, "field": "_seq_no"}}},
     )
     titles = [hit["_source"].get("title") or "" for hit in answer["hits"]["hits"]]
-    seen: set[tuple[str, ...]] = set()
     queries: list[dict[str, Any]] = []
     for _ in range(count * 20):
         words = [w for w in _WORD.findall(rng.choice(titles)) if w.lower() not in _STOP]
@@ -235,6 +243,33 @@ def title_queries(client: Elasticsearch, alias: str, count: int, seed: int) -> l
         if len(queries) == count:
             break
     return queries
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user and system) the processes `pids` have used, from /proc (Linux)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def children(pid: int) -> list[int]:
+    """`pid` and its child processes (gunicorn's master and workers)."""
+    found = [pid]
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def engine_pid(es: urllib3.HTTPConnectionPool) -> int:
+    """The process id of the engine node answering at `es`."""
+    nodes = json.loads(es.request("GET", "/_nodes/_local/process").data)["nodes"]
+    return int(next(iter(nodes.values()))["process"]["id"])
 
 
 def engine_query_total(es: urllib3.HTTPConnectionPool, alias: str) -> int:
@@ -318,9 +353,19 @@ def measure(
     rounds: int,
     *,
     engine_lookups: bool,
+    service_pid: int,
 ) -> list[tuple[Phase, Phase]]:
     """`rounds` pairs of a service phase and an engine phase, alternating which goes first."""
     counter_pool = urllib3.connection_from_url(es_url)
+    engine = engine_pid(counter_pool)
+    service_pids = children(service_pid)
+
+    def cpu_now() -> dict[str, float]:
+        return {
+            "service": cpu_seconds(service_pids),
+            "engine": cpu_seconds([engine]),
+            "load": time.process_time(),
+        }
 
     def service_pool() -> urllib3.HTTPConnectionPool:
         return urllib3.connection_from_url(service, maxsize=1)
@@ -345,12 +390,14 @@ def measure(
         order = ("service", "engine") if round_number % 2 == 0 else ("engine", "service")
         for side in order:
             before = engine_query_total(counter_pool, alias)
+            cpu_before = cpu_now()
             if side == "service":
                 phase = run_phase(side, clients, seconds, send_service, service_pool)
                 service_stream.advance(len(phase.latencies) + clients)
             else:
                 phase = run_phase(side, clients, seconds, send_engine, engine_pool)
                 engine_stream.advance(len(phase.latencies) + clients)
+            phase.cpu = {name: used - cpu_before[name] for name, used in cpu_now().items()}
             phase.engine_queries = engine_query_total(counter_pool, alias) - before
             done[side] = phase
         pairs.append((done["service"], done["engine"]))
@@ -373,6 +420,11 @@ def summary(pairs: list[tuple[Phase, Phase]]) -> dict[str, Any]:
             "engine_queries_per_request": round(
                 sum(phase.engine_queries for phase in phases) / max(1, requests), 2
             ),
+            # CPU milliseconds per request: what serving one costs, whatever else runs.
+            "cpu_ms_per_request": {
+                part: round(sum(phase.cpu[part] for phase in phases) * 1000 / max(1, requests), 2)
+                for part in ("service", "engine", "load")
+            },
         }
     out["rate_ratio"] = round(statistics.median(s.rate / e.rate for s, e in pairs if e.rate), 3)
     out["p50_ratio"] = round(out["service"]["ms"]["p50"] / out["engine"]["ms"]["p50"], 3)
@@ -400,7 +452,11 @@ def run_mode(
     rng = random.Random(args.seed)
     distinct = mode == "distinct"
     if distinct:
-        queries = title_queries(client, args.alias, args.distinct_queries * 2, args.seed)
+        # Fresh queries for each serving model too: the engine would have cached the lookups.
+        args.seed += 1
+        queries = title_queries(
+            client, args.alias, args.distinct_queries * 2, args.seed, args.queries_seen
+        )
         rng.shuffle(queries)
         half = len(queries) // 2
         service_pages = [
@@ -423,14 +479,15 @@ def run_mode(
             http = urllib3.PoolManager(maxsize=16)
 
             def warm_one(n: int) -> None:
-                http.request("GET", service + warm.take(n).url)
+                # A connection per request: a kept-alive one would stay with one worker.
+                http.request("GET", service + warm.take(n).url, headers={"Connection": "close"})
 
-            with ThreadPoolExecutor(16) as executor:
-                list(executor.map(warm_one, range(len(service_pages) * 4 * serving.workers)))
+            with ThreadPoolExecutor(8) as executor:
+                list(executor.map(warm_one, range(len(service_pages) * 6 * serving.workers)))
         for clients in args.clients:
             pairs = measure(
                 service, es_url, args.alias, service_stream, engine_stream, clients,
-                args.seconds, args.rounds, engine_lookups=distinct,
+                args.seconds, args.rounds, engine_lookups=distinct, service_pid=process.pid,
             )  # fmt: skip
             results[str(clients)] = summary(pairs)
             show(mode, serving, clients, results[str(clients)])
@@ -450,6 +507,11 @@ def show(mode: str, serving: Serving, clients: int, figures: dict[str, Any]) -> 
             f"    {side:8} {s['requests_per_s']:7.1f}/s  p50 {ms['p50']:6.1f}  p95 {ms['p95']:6.1f}"
             f"  p99 {ms['p99']:6.1f} ms  n={ms['n']} errors={s['errors']}"
             f"  engine queries/request {s['engine_queries_per_request']}"
+        )
+        cpu = s["cpu_ms_per_request"]
+        print(
+            f"             CPU ms/request: service {cpu['service']:.2f}  engine {cpu['engine']:.2f}"
+            f"  load generator {cpu['load']:.2f}"
         )
     print(
         f"    service/engine: requests/s {figures['rate_ratio']}x  p50 {figures['p50_ratio']}x"
@@ -474,6 +536,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=REPO / "artifacts" / "bench")
     args = parser.parse_args()
     args.clients = [int(n) for n in args.clients.split(",")]
+    args.queries_seen = set()
     # Stopped by a signal, the bench still stops the service it started.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
