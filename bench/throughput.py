@@ -222,7 +222,7 @@ def title_queries(
     answer = client.search(
         index=alias,
         size=5000,
-        source=["title"],
+        source_includes=["title"],
         query={"function_score": {"random_score": {"seed": seed, "field": "_seq_no"}}},
     )
     titles = [hit["_source"].get("title") or "" for hit in answer["hits"]["hits"]]

@@ -52,7 +52,15 @@ def served(es_url: str, loaded_alias: str, tmp_path: Path) -> Iterator[str]:
     env = {**os.environ, "ES_URL": es_url, "INDEX_ALIAS": loaded_alias, "API_KEY": API_KEY}
     with (tmp_path / "gunicorn.log").open("wb") as log:
         server = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--bind", url[len("http://") :], "--workers", "2", APP],
+            # The serving model `make serve` uses: threaded workers (gunicorn.conf.py).
+            [
+                str(BIN / "gunicorn"),
+                "--config",
+                "gunicorn.conf.py",
+                "--bind",
+                url.removeprefix("http://"),
+                APP,
+            ],
             cwd=REPO,
             env=env,
             stdout=log,
