@@ -63,11 +63,11 @@ sys.path.insert(0, str(REPO))
 from bench.index_copy import copy_alias, outdated  # noqa: E402
 from bench.search_latency import (  # noqa: E402
     SEARCHES,
-    SERVICE_PORT_WAIT_S,
     _Args,
     build_names,
     free_port,
     percentiles,
+    wait_for_service,
 )
 from indexer.index.names import names_current  # noqa: E402
 from search.lookup import Lookup, build_lookup, read_lookup  # noqa: E402
@@ -170,17 +170,8 @@ def start_service(serving: Serving, alias: str, es_url: str) -> tuple[subprocess
     env = {**os.environ, "INDEX_ALIAS": alias, "ES_URL": es_url}
     process = subprocess.Popen(serving.command(port), cwd=serving.app_dir, env=env)
     url = f"http://127.0.0.1:{port}"
-    http = urllib3.PoolManager()
-    deadline = time.monotonic() + SERVICE_PORT_WAIT_S
-    while time.monotonic() < deadline:
-        try:
-            if http.request("GET", url + "/healthz", retries=False).status == 200:
-                return process, url
-        except urllib3.exceptions.HTTPError:
-            pass
-        time.sleep(0.2)
-    process.terminate()
-    raise SystemExit("the service did not come up")
+    wait_for_service(process, url)
+    return process, url
 
 
 def prepare(
