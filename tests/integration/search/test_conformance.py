@@ -60,7 +60,15 @@ def served(es_url: str, loaded_alias: str, tmp_path: Path) -> Iterator[str]:
     }
     with (tmp_path / "gunicorn.log").open("wb") as log:
         server = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--bind", url[len("http://") :], "--workers", "2", APP],
+            # The serving model `make serve` uses: threaded workers (gunicorn.conf.py).
+            [
+                str(BIN / "gunicorn"),
+                "--config",
+                "gunicorn.conf.py",
+                "--bind",
+                url.removeprefix("http://"),
+                APP,
+            ],
             cwd=REPO,
             env=env,
             stdout=log,

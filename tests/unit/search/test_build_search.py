@@ -252,8 +252,8 @@ def test_a_cursor_may_page_beyond_the_result_window() -> None:
 
 
 def test_the_index_alias_is_chosen_per_search() -> None:
-    assert build_search(SearchParams(), "one")._index == ["one"]
-    assert build_search(SearchParams(), "two")._index == ["two"]
+    assert build_search(SearchParams(), "one").index == "one"
+    assert build_search(SearchParams(), "two").index == "two"
 
 
 def test_a_page_beyond_the_result_window_is_refused_before_anything_is_sent() -> None:
