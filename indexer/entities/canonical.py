@@ -62,6 +62,7 @@ PLACE_HEADS = frozenset(
     gardens church cathedral temple synagogue zone terminal crossing coast basin ocean
     channel heights hills plain plains forest cave waterfall lagoon wetland oasis market
     plaza boulevard lane freeway oilfield gasfield fields building airbase memorial gate
+    arena theatre theater cinema fairgrounds
     """.split()  # noqa: SIM905 (a word list reads best as words)
 )
 # Names of things that are none of our three types: events, laws, plans, eras.
@@ -73,6 +74,7 @@ NOT_ENTITY_HEADS = frozenset(
     charter statute constitution memorandum exhibition expo symposium election elections
     referendum tournament marathon ceremony anniversary declaration communique decree saga
     report amendment finals final shield cross crosses medal certificate debate corridor
+    singles doubles slam prix
     """.split()  # noqa: SIM905 (a word list reads best as words)
 )
 # Titles that end a role's name ("National Security Adviser", "Dutch FM"), never a body's.
@@ -80,7 +82,9 @@ _ROLE_ENDS = frozenset(
     {"adviser", "advisor", "minister", "fm", "spokesman", "spokeswoman", "ambassador", "envoy"}
 )
 # Heads that open a place's name: "River Wear", "Mount Damavand", "Lake Urmia".
-_LEADING_PLACE_HEADS = frozenset({"river", "mount", "lake", "cape", "gulf", "strait", "sea"})
+_LEADING_PLACE_HEADS = frozenset(
+    {"river", "mount", "lake", "cape", "gulf", "strait", "sea", "burj", "borj"}
+)
 # Of those, the ones that also end people's names (Doris Day, Bill Law).
 _WEAK_NOT_ENTITY_HEADS = frozenset(
     {"day", "week", "open", "fair", "deal", "law", "plan", "era", "cross", "shield", "final"}
@@ -236,9 +240,11 @@ def is_generic(text: str) -> bool:
     words = [w.casefold().rstrip(".,") for w in text.split()]
     words = [w for w in words if w not in _ACRONYM_SKIP]
     # "British Defense" (before "Secretary"): a demonym and fields only name no body, where
-    # a demonym and a head do ("British Embassy").
+    # a demonym and a head do ("British Embassy"), and so does a capitalised "Government"
+    # ("Scottish Government", as against "the Scottish government").
     if len(words) > 1 and is_demonym(words[0]):
-        return all(w in FIELD_WORDS for w in words[1:])
+        government = text.split()[-1] == "Government"
+        return not government and all(w in FIELD_WORDS for w in words[1:])
     if len(words) == 1 and words[0] in PLACE_HEADS:
         return True
     if not words or not all(w in ORG_HEADS or w in FIELD_WORDS for w in words):

@@ -42,6 +42,9 @@ _HAMZA_NAME = re.compile("^[A-Z][a-z]+['\u2019][a-z]{2,}$")
 _MODEL = re.compile(r"^(?:[A-Z][a-z]?-?)?\d{2,}[A-Za-z]*$")
 # Heads of regions that two names share: "Sistan and Baluchestan Province".
 _REGION_HEADS = frozenset({"province", "provinces", "region", "county", "islands"})
+# Quotation marks around a title; straight ones open and close alike.
+_OPENING_QUOTES = frozenset({'"', "'", "\u201c", "\u2018", "\u00ab", "\u201e"})
+_CLOSING_QUOTES = frozenset({'"', "'", "\u201d", "\u2019", "\u00bb"})
 # At most this many tokens between two parts of one name cut in two by NER.
 _MAX_GAP = 6
 # Entity types whose tokens can never continue a person's name after an honorific.
@@ -65,7 +68,7 @@ def find_mentions(doc: Doc, table: FormsTable, known: KnownNames | None = None) 
         spans = sorted([*spans, *known.spans(doc, spans)])
     for start, end, label in spans:
         cleaned = clean_mention(doc[start:end].text)
-        if cleaned is None:
+        if cleaned is None or _quoted_title(doc, start, end, cleaned, table):
             continue
         pieces = split_glued(cleaned, label, table)
         cue = context_cue(doc, start, end, label) if len(pieces) == 1 else None
@@ -89,6 +92,21 @@ def find_mentions(doc: Doc, table: FormsTable, known: KnownNames | None = None) 
                 if (acronym := _acronym_after(doc, end)) is not None:
                     mentions.append(Mention(acronym, "organization", value))
     return _split_known_people(mentions, table)
+
+
+def _quoted_title(doc: Doc, start: int, end: int, text: str, table: FormsTable) -> bool:
+    """Whether a span is the whole of a quoted title: a film, book or play ("“The Salesman”",
+    "“Light Sight”"), which news writes in quotation marks and NER takes for a name.
+
+    Names the curated layer or the gazetteer knows stay, quoted or not.
+    """
+    before = start - 1
+    if before >= 0 and doc[before].lower_ in ("the", "a", "an"):
+        before -= 1
+    if before < 0 or end >= len(doc):
+        return False
+    quoted = doc[before].text in _OPENING_QUOTES and doc[end].text in _CLOSING_QUOTES
+    return quoted and table.curated(text) is None and find_place(text) is None
 
 
 def _split_known_people(mentions: list[Mention], table: FormsTable) -> list[Mention]:

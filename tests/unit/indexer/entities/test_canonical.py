@@ -317,6 +317,10 @@ def test_a_martyrs_title_stays_out_of_the_name():
         ("Israeli National Security Adviser", "ORG", None),  # a role
         ("Investment and Foreign Trade", "ORG", None),
         ("Grand Theft Auto Saga", "ORG", None),
+        ("Azadi Arena", "ORG", "location"),  # sites of sport and culture
+        ("Vahdat Theatre", "ORG", "location"),
+        ("Burj Khalifa", "ORG", "location"),  # a tower's head opens its name
+        ("Australian Open Singles", "ORG", None),  # parts of a tournament
     ],
 )
 def test_more_heads_roles_and_fields(text, label, kind):
@@ -365,3 +369,6 @@ def test_an_article_that_spells_a_name_out_keeps_it_spelled_out():
 
 def test_a_demonym_and_a_head_name_a_body():
     assert not is_generic("British Embassy")
+    # A capitalised "Government" names one, where the demonym and a lowercase one do not.
+    assert not is_generic("Scottish Government")
+    assert is_generic("Scottish government")

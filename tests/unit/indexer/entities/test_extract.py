@@ -254,6 +254,7 @@ def repair_nlp() -> Language:
         ("GPE", "Chaharmahal"),
         ("GPE", "Bakhtiari Province"),
         ("GPE", "Markazi"),
+        ("ORG", "Salesman"),
     ]
     ruler.add_patterns(  # type: ignore[attr-defined]
         [{"label": label, "pattern": text} for label, text in words]
@@ -337,3 +338,9 @@ def test_two_names_of_one_province_and_a_province_after_a_place_are_kept(repair_
         "NGOs of Chaharmahal and Bakhtiari Province met. Markazi province is home to a reactor.",
     )
     assert found.location == ("Chaharmahal and Bakhtiari Province", "Markazi province")
+
+
+def test_a_quoted_title_is_no_name_but_a_quoted_known_name_is(repair_nlp):
+    found = run(repair_nlp, "His film \u201cThe Salesman\u201d won. Staff of \u201cYazd\u201d came.")
+    assert (found.organization, found.location) == ((), ("Yazd",))
+    assert run(repair_nlp, "The Salesman met them.").organization == ("Salesman",)
