@@ -23,7 +23,7 @@ from engine.errors import EngineError
 from engine.folders import DIR_MODE, ensure_own_dir, locked, new_file, reclaim_dir, write_new_text
 from engine.java import find_java_home
 from engine.messages import note, tail_file
-from engine.plugin import PLUGIN_NAME, ensure_plugin
+from engine.plugin import PLUGIN_NAME, build_plugin, ensure_plugin, zip_build
 from engine.service_user import check_reachable, hand_over, run_as
 
 POLL_INTERVAL = 0.5
@@ -69,17 +69,24 @@ def start_nowait(cfg: NodeConfig) -> int | None:
     version = probe.probe_version(cfg.url)
     if version is not None:
         _check_identity(cfg)
+        ours = process.node_pid(cfg.pid_file) is not None
         if probe.has_plugin(cfg.url):
-            mismatch = "" if version == cfg.version else f" (wanted {cfg.version})"
-            note(f"reusing Elasticsearch {version} already running at {cfg.url}{mismatch}")
-            return None
-        # The index mapping needs the plugin's filters: a node without it cannot hold articles.
-        if process.node_pid(cfg.pid_file) is None:
+            # A node this launcher started keeps the plugin build it loaded at its start; after
+            # a checkout brings a new build (a new filter the mapping names), restart it.
+            if not ours or probe.plugin_builds(cfg.url) == {expected_plugin_build(cfg)}:
+                mismatch = "" if version == cfg.version else f" (wanted {cfg.version})"
+                note(f"reusing Elasticsearch {version} already running at {cfg.url}{mismatch}")
+                return None
+            note(f"restarting the node at {cfg.url} to load this checkout's {PLUGIN_NAME} build…")
+        elif not ours:
+            # The index mapping needs the plugin's filters: a node without it cannot hold
+            # articles.
             raise EngineError(
                 f"the Elasticsearch node at {cfg.url} lacks the {PLUGIN_NAME} plugin the index "
                 "mapping needs (engine/plugin/); stop it or set ES_PORT to another port"
             )
-        note(f"restarting the node at {cfg.url} to load the {PLUGIN_NAME} plugin…")
+        else:
+            note(f"restarting the node at {cfg.url} to load the {PLUGIN_NAME} plugin…")
         stop(cfg)
     _own_node_dir(cfg)
     # Two starts at once (parallel test workers, `make run` beside pytest) must not both launch.
@@ -95,6 +102,12 @@ def start_nowait(cfg: NodeConfig) -> int | None:
         else:
             pid = _launch(cfg)
     return pid
+
+
+def expected_plugin_build(cfg: NodeConfig) -> str | None:
+    """The build id of the plugin this checkout makes (built first if its sources changed)."""
+    cache = ensure_own_dir(cfg.distribution.plugin_cache)
+    return zip_build(build_plugin(find_java_home(), version=cfg.version, out_dir=cache))
 
 
 def _check_identity(cfg: NodeConfig) -> None:

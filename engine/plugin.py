@@ -44,6 +44,9 @@ OUTPUT_TAIL_CHARS = 4000
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _VERSION_RE = re.compile(r"\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?")
 _ES_VERSION_KEY = "elasticsearch.version"
+BUILD_MARK = "[build "
+_BUILD_RE = re.compile(r"\[build ([0-9a-f]+)\]")
+_DESCRIPTION_LINE = re.compile(r"^description=.*$", re.MULTILINE)
 
 
 class PluginError(EngineError):
@@ -80,12 +83,19 @@ def assemble_zip(jar: Path, project: Path, *, version: str, dest: Path) -> None:
     except ValueError as exc:
         # ES would only report this at node start-up, far from the cause.
         raise PluginError(f"{project / NAMED_COMPONENTS_NAME} is not valid JSON: {exc}") from exc
-    entries = {
+    code = {
         JAR_NAME: jar.read_bytes(),
         **{dep.name: dep.read_bytes() for dep in sorted((jar.parent / LIB_DIR).glob("*.jar"))},
-        DESCRIPTOR_NAME: descriptor.replace(VERSION_PLACEHOLDER, version).encode("utf-8"),
         NAMED_COMPONENTS_NAME: named,
     }
+    # The build id rides in the description, the one free-text key ES accepts and reports back
+    # (`_cat/plugins`), so a running node can be asked which build it loaded.
+    described = _DESCRIPTION_LINE.sub(
+        lambda line: f"{line[0]} {BUILD_MARK}{build_id(code)}]",
+        descriptor.replace(VERSION_PLACEHOLDER, version),
+        count=1,
+    )
+    entries = {**code, DESCRIPTOR_NAME: described.encode("utf-8")}
     dest.parent.mkdir(parents=True, exist_ok=True)
     # Write beside the target and rename, so a concurrent reader never sees half a zip.
     partial = dest.with_name(dest.name + ".partial")
@@ -96,6 +106,22 @@ def assemble_zip(jar: Path, project: Path, *, version: str, dest: Path) -> None:
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, data)
     partial.replace(dest)
+
+
+def build_id(code: dict[str, bytes]) -> str:
+    """A short digest of the plugin's code (jars and component list) for one build."""
+    return content_hash(code)[:16]
+
+
+def build_of(description: str) -> str | None:
+    """The build id a plugin description carries, None when it has none (an older build)."""
+    found = _BUILD_RE.search(description)
+    return found[1] if found else None
+
+
+def zip_build(zip_path: Path) -> str | None:
+    """The build id of a plugin zip made by assemble_zip."""
+    return build_of(read_descriptor(zip_path).get("description", ""))
 
 
 def read_descriptor(zip_path: Path) -> dict[str, str]:

@@ -7,7 +7,7 @@ import socket
 import urllib.error
 import urllib.request
 
-from engine.plugin import PLUGIN_NAME
+from engine.plugin import PLUGIN_NAME, build_of
 
 HTTP_TIMEOUT = 2.0
 
@@ -70,6 +70,18 @@ def has_plugin(url: str) -> bool:
     return isinstance(rows, list) and any(
         isinstance(row, dict) and row.get("component") == PLUGIN_NAME for row in rows
     )
+
+
+def plugin_builds(url: str) -> set[str | None]:
+    """The builds of our plugin the nodes at url loaded (None for a build without an id)."""
+    rows = get_json(f"{url}/_cat/plugins?format=json&h=component,description")
+    if not isinstance(rows, list):
+        return set()
+    return {
+        build_of(str(row.get("description") or ""))
+        for row in rows
+        if isinstance(row, dict) and row.get("component") == PLUGIN_NAME
+    }
 
 
 def cluster_status(

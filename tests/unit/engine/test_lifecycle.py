@@ -86,6 +86,73 @@ def test_start_reuses_a_node_that_already_answers(
     assert "reusing Elasticsearch 9.5.4" in capsys.readouterr().err
 
 
+@contextlib.contextmanager
+def node_lookalike(tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """A process that looks like the node: argv[0] is a `java` under an elasticsearch path."""
+    java = tmp_path / "elasticsearch" / "bin" / "java"
+    java.parent.mkdir(parents=True, exist_ok=True)
+    sleep = shutil.which("sleep")
+    assert sleep is not None
+    with contextlib.suppress(FileExistsError):
+        java.symlink_to(sleep)
+    proc = subprocess.Popen([str(java), "60"], start_new_session=True)
+    try:
+        # Until the child has exec'ed, /proc shows it as a copy of this Python process.
+        deadline = time.monotonic() + 5
+        while not process.is_node_process(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        yield proc
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.mark.parametrize(
+    ("loaded", "relaunched"),
+    [("b" * 16, False), ("a" * 16, True), (None, True)],
+    ids=["same build: reused", "other build: restarted", "build without an id: restarted"],
+)
+def test_a_node_started_here_is_restarted_when_this_checkout_builds_another_plugin(
+    tmp_path: Path,
+    fake_node: Callable[[Routes], int],
+    monkeypatch: pytest.MonkeyPatch,
+    loaded: str | None,
+    relaunched: bool,
+) -> None:
+    description = "filters" + (f" [build {loaded}]" if loaded else "")
+    port = fake_node(
+        {
+            "/_nodes/_local": NODE_INFO,
+            "/_cat/plugins": (200, [{"component": "news-analysis", "description": description}]),
+            "/_cluster/health": (200, {"status": "green"}),
+        }
+    )
+    cfg = NodeConfig(port=port, root=tmp_path)
+    events: list[str] = []
+
+    def stop(cfg: NodeConfig) -> bool:
+        events.append("stop")
+        cfg.pid_file.unlink()
+        return True
+
+    def launch(cfg: NodeConfig) -> int:
+        events.append("launch")
+        return 0
+
+    monkeypatch.setattr(lifecycle, "expected_plugin_build", lambda cfg: "b" * 16)
+    monkeypatch.setattr(lifecycle, "stop", stop)
+    monkeypatch.setattr(lifecycle, "_launch", launch)
+    # Once stopped, the port is free (the stand-in keeps serving, the real node would not).
+    monkeypatch.setattr(lifecycle.probe, "port_open", lambda port: False)
+    # The node answering the port was started by this launcher: its pid file names a live node.
+    with node_lookalike(tmp_path) as proc:
+        cfg.node_dir.mkdir(parents=True)
+        cfg.pid_file.write_text(f"{proc.pid}\n")
+        pid = lifecycle.start_nowait(cfg)
+    assert events == (["stop", "launch"] if relaunched else [])
+    assert pid == (0 if relaunched else None)
+
+
 def test_start_does_not_hand_out_a_node_whose_cluster_stays_red(
     tmp_path: Path, fake_node: Callable[[Routes], int], monkeypatch: pytest.MonkeyPatch
 ) -> None:

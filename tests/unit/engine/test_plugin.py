@@ -25,10 +25,12 @@ from engine.plugin import (
     VERSION_PLACEHOLDER,
     PluginError,
     assemble_zip,
+    build_of,
     build_plugin,
     install_plugin,
     project_dir,
     read_descriptor,
+    zip_build,
     zip_hash,
 )
 
@@ -148,6 +150,22 @@ def test_assemble_zip_is_deterministic(tmp_path: Path) -> None:
     assert first.read_bytes() == second.read_bytes()
     assemble_zip(jar, PROJECT, version="9.5.5", dest=second)
     assert zip_hash(first) != zip_hash(second)
+
+
+def test_the_zip_names_its_build_which_changes_with_the_code_only(tmp_path: Path) -> None:
+    jar = _fake_jar(tmp_path / JAR_NAME)
+    first, second = tmp_path / "a.zip", tmp_path / "b.zip"
+    assemble_zip(jar, PROJECT, version="9.5.4", dest=first)
+    assemble_zip(jar, PROJECT, version="9.5.5", dest=second)
+    build = zip_build(first)
+    assert build is not None and len(build) == 16
+    # A running node reports the description back (`_cat/plugins`): that is where it is read.
+    assert build_of(read_descriptor(first)["description"]) == build
+    assert zip_build(second) == build
+    jar.write_bytes(jar.read_bytes() + b"changed")
+    assemble_zip(jar, PROJECT, version="9.5.4", dest=second)
+    assert zip_build(second) not in (None, build)
+    assert build_of("filters for news search") is None
 
 
 @pytest.mark.parametrize("version", ["", "9.5", "latest", "9.5.4; rm -rf /"])
