@@ -17,9 +17,7 @@ _LONE_S = re.compile(r"(?<=\w)\s+s$")
 # Trump-ordered", "U.S.-led").
 _LEADING_EX = re.compile(r"^(?:ex|former)\s*-\s*(?=[A-Z])")
 _TRAILING_FIGURES = re.compile(r"\s+\d{1,2}[:\-\u2013]\d{1,2}$")
-_TRAILING_PARTICIPLE = re.compile(
-    r"(?<=[\w.])\s*-\s*(?:[a-z]+ed|run|born|made|style|owned|built)$"
-)
+_TRAILING_PARTICIPLE = re.compile(r"(?<=[\w.])\s*-\s*(?:[a-z]+ed|run|born|made|style|owned|built)$")
 _TRAILING_CONNECTOR = re.compile(r"(?:\s+(?:and|of|the|for|&))+$")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")

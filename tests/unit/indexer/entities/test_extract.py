@@ -341,6 +341,7 @@ def test_two_names_of_one_province_and_a_province_after_a_place_are_kept(repair_
 
 
 def test_a_quoted_title_is_no_name_but_a_quoted_known_name_is(repair_nlp):
-    found = run(repair_nlp, "His film \u201cThe Salesman\u201d won. Staff of \u201cYazd\u201d came.")
+    text = "His film \u201cThe Salesman\u201d won. Staff of \u201cYazd\u201d came."
+    found = run(repair_nlp, text)
     assert (found.organization, found.location) == ((), ("Yazd",))
     assert run(repair_nlp, "The Salesman met them.").organization == ("Salesman",)
