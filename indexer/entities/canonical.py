@@ -50,7 +50,7 @@ ORG_HEADS = frozenset(
     coalition movement brigade brigades command ngo force forces senate congress embassy
     consulate museum exchange bourse wanderers rovers albion athletic hotspur united railways
     administration
-    railway
+    railway media
     """.split()  # noqa: SIM905 (a word list reads best as words)
 )
 PLACE_HEADS = frozenset(
@@ -76,6 +76,11 @@ NOT_ENTITY_HEADS = frozenset(
     report amendment finals final shield cross crosses medal certificate debate corridor
     singles doubles slam prix
     """.split()  # noqa: SIM905 (a word list reads best as words)
+)
+# Two last words that name a competition, where "League" alone names bodies too ("Arab League",
+# "National Hockey League"): "AFC Champions League", "Volleyball Nations League".
+_COMPETITION_ENDS = frozenset(
+    {"champions league", "nations league", "premier league", "super league", "pro league"}
 )
 # Titles that end a role's name ("National Security Adviser", "Dutch FM"), never a body's.
 _ROLE_ENDS = frozenset(
@@ -139,7 +144,7 @@ FIELD_WORDS = frozenset(
     intelligence customs ports national investment foreign development urban affairs
     relations infrastructure infrastructures family women youth sport sports digital cultural
     consular rural water environment environmental housing roads planning budget cooperation
-    social justice judicial legal defense defence interior
+    social justice judicial legal defense defence interior electricity petroleum
     """.split()  # noqa: SIM905 (a word list reads best as words)
 )
 # Heads that name one body even bare ("Parliament", "Senate", the "Army" of the article's
@@ -286,6 +291,8 @@ def _type_by_head(text: str, label: str) -> EntityType | Literal[""] | None:
         return "" if head in NOT_ENTITY_HEADS else None
     strong = label != "PERSON"
     lowered = [w.casefold() for w in words]
+    if " ".join(lowered[-2:]) in _COMPETITION_ENDS:
+        return ""
     # "Ministry of Foreign Affairs", "Intelligence Organization of Fars Province", "Exhibition
     # of Food": the head of "A of B" is A's, before the last word.
     for joint in ("of", "for", "on"):
@@ -372,14 +379,18 @@ def _retype_surnames(mentions: Sequence[Mention], table: FormsTable) -> list[Men
     """
     person_words: set[str] = set()
     person_names: set[str] = set()
+    named_by_surname = _named_by_surname(mentions, table)
     for mention in mentions:
-        if mention.kind == "person" and not mention.tentative:
+        if (mention.kind == "person" and not mention.tentative) or mention in named_by_surname:
             core = fold(strip_titles(mention.text)[0])
             if len(core.split()) >= 2:
                 person_words.update(w for w in core.split() if w not in NAME_PARTICLES)
                 person_names.add(core)
     out = []
     for mention in mentions:
+        if mention in named_by_surname:
+            out.append(Mention(mention.text, "person"))
+            continue
         key = fold(mention.text)
         place = find_place(mention.text)
         # One word of a person's name, or the trailing words ("Alemi Balkhi").
@@ -398,6 +409,33 @@ def _retype_surnames(mentions: Sequence[Mention], table: FormsTable) -> list[Men
         else:
             out.append(mention)
     return out
+
+
+def _named_by_surname(mentions: Sequence[Mention], table: FormsTable) -> set[Mention]:
+    """Organisation or place mentions that are a person's full name, by how the article goes on.
+
+    "Marion Bartoli" (an organisation to NER), then "Bartoli" alone four times: news names a
+    person in full once and by the surname after, where a body or a place is seldom named by
+    its last word alone. Only two or three capitalised words with no head word or acronym,
+    not ending with a known place ("Bayern Munich", then "Munich", stays), and a bare last
+    word that NER did not call an organisation ("Royal Dutch Shell", then "Shell", stays).
+    """
+    bare = {
+        fold(m.text) for m in mentions if m.kind != "organization" and " " not in m.text.strip()
+    }
+    found = set()
+    for mention in mentions:
+        words = mention.text.split()
+        if mention.kind == "person" or not 2 <= len(words) <= 3 or fold(words[-1]) not in bare:
+            continue
+        if not all(w[:1].isupper() and not is_acronym(w) for w in words):
+            continue
+        if _type_by_head(mention.text, "ORG") is not None or table.curated(mention.text):
+            continue
+        if find_place(mention.text) or find_place(words[-1]) or is_demonym(words[0]):
+            continue
+        found.add(mention)
+    return found
 
 
 @dataclass

@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from articles import EntityType
 from indexer.entities.canonical import (
+    FIELD_WORDS,
     NOT_ENTITY_HEADS,
     ORG_HEADS,
     PLACE_HEADS,
@@ -24,7 +25,7 @@ from indexer.entities.canonical import (
     initials,
     is_acronym,
 )
-from indexer.entities.cues import context_cue
+from indexer.entities.cues import after_club_noun, context_cue
 from indexer.entities.forms_table import FormsTable
 from indexer.entities.gazetteer import find_place, is_demonym, overrules_person
 from indexer.entities.glue import split_glued
@@ -63,12 +64,17 @@ def find_mentions(doc: Doc, table: FormsTable, known: KnownNames | None = None) 
     """
     mentions: list[Mention] = []
     previous_org: str | None = None
+    # Where the last span that named none of our types ended: the acronym in brackets after
+    # it ("Volleyball Nations League (VNL)") names the same event.
+    dropped_end = -1
     spans = _spans(doc, table)
     if known is not None:
         spans = sorted([*spans, *known.spans(doc, spans)])
     for start, end, label in spans:
         cleaned = clean_mention(doc[start:end].text)
         if cleaned is None or _quoted_title(doc, start, end, cleaned, table):
+            continue
+        if start == dropped_end + 1 and _after_parenthesis(doc, start) and is_acronym(cleaned):
             continue
         pieces = split_glued(cleaned, label, table)
         cue = context_cue(doc, start, end, label) if len(pieces) == 1 else None
@@ -78,10 +84,13 @@ def find_mentions(doc: Doc, table: FormsTable, known: KnownNames | None = None) 
                 continue
             kind = classify(value, piece_label, table)
             if kind is None:
+                dropped_end = end
                 if piece_label == "NORP" and _maybe_a_name(value, table):
                     mentions.append(Mention(value, "person", tentative=True))
                 continue
             kind = _by_cue(value, kind, cue, table)
+            if kind == "location" and after_club_noun(doc, start, end):
+                kind = _club(value, table)
             acronym_of = None
             # "National Iranian Oil Company (NIOC)": the acronym stands for the name before it.
             if kind == "organization" and is_acronym(value) and _after_parenthesis(doc, start):
@@ -169,8 +178,15 @@ def _by_cue(value: str, kind: EntityType, cue: EntityType | None, table: FormsTa
     "near Sangin" or "at Apadana" is a place, "Mr Fournier" a person, "Rosatom chief" a body,
     whatever NER said; curated names and known places keep the type they were given.
     """
-    if cue is None or cue == kind or " " in value or table.curated(value) is not None:
+    if cue is None or cue == kind or table.curated(value) is not None:
         return kind
+    if " " in value:
+        # Of longer names, only people after a role ("coach Herve Renard"): capitalised words,
+        # none a head word or an acronym.
+        words = value.split()
+        person = cue == "person" and kind == "organization" and len(words) <= 4
+        plain = all(w[:1].isupper() and not is_acronym(w) and not _is_head(w) for w in words)
+        return "person" if person and plain and find_place(value) is None else kind
     if cue == "location" and kind == "person":
         return cue
     place = find_place(value)
@@ -178,7 +194,17 @@ def _by_cue(value: str, kind: EntityType, cue: EntityType | None, table: FormsTa
         return cue
     if cue == "organization" and kind == "person":
         return cue
+    # "in Armenia and Zanzibar", "the town of Alpena": a known place NER called a body.
+    if cue == "location" and kind == "organization" and place is not None:
+        return cue
     return kind
+
+
+def _club(value: str, table: FormsTable) -> EntityType:
+    """A town's name after "side" or "club" is its club; a country's or a region's stays."""
+    place = find_place(value)
+    curated = table.curated(value) is not None
+    return "organization" if not curated and (place is None or place.kind == "city") else "location"
 
 
 def _maybe_a_name(value: str, table: FormsTable) -> bool:
@@ -227,8 +253,15 @@ def _complete_known_names(
     """
     out: list[tuple[int, int, str]] = []
     skip_until = -1
-    for start, end, label in spans:
+    for index, (start, end, label) in enumerate(spans):
         if start < skip_until:
+            continue
+        # "Department of Environment Masoumeh" + "Ebtekar": the given name that ends an
+        # organisation's span opens the person's span right after it.
+        person_end = _person_right_after(spans, index, end)
+        if person_end and label == "ORG" and table.is_given_name(doc[end - 1].text):
+            out.extend([(start, end - 1, label), (end - 1, person_end, "PERSON")])
+            skip_until = person_end
             continue
         if end < len(doc) and doc[end].text[:1].isupper():
             joined = doc[start : end + 1].text
@@ -245,6 +278,17 @@ def _complete_known_names(
                 continue
         out.append((start, end, label))
     return out
+
+
+def _person_right_after(spans: list[tuple[int, int, str]], index: int, end: int) -> int:
+    """Where the person's span right after span `index` ends, if one starts at `end` (else 0).
+
+    Only after a span of two words or more, so that one word is left to it.
+    """
+    if index + 1 >= len(spans) or end - spans[index][0] < 2:
+        return 0
+    start, person_end, label = spans[index + 1]
+    return person_end if start == end and label == "PERSON" else 0
 
 
 def _inside_longer_name(doc: Doc, end: int, label: str = "") -> bool:
@@ -293,6 +337,13 @@ def _join_split_names(
                 if not gap and (entry := table.curated(joined)) is not None:
                     out[-1] = (p_start, end, _LABEL_OF[entry.type])
                     continue
+                # "Iranian" + "Foreign Ministry": a demonym opens the name of a body named by
+                # its field, as the guidelines write it (the nationality alone is no name).
+                one_word = p_end - p_start == 1
+                demonym = not gap and one_word and p_label == "NORP" and label == "ORG"
+                if demonym and _field_body(doc[start:end].text):
+                    out[-1] = (p_start, end, "ORG")
+                    continue
                 # "United States" + "Senate", "Iran" + "Air": a place that opens an
                 # organisation's one-word name is part of it.
                 if not gap and p_label == "GPE" and label == "ORG" and end - start == 1:
@@ -314,6 +365,16 @@ def _join_split_names(
                     continue
         out.append((start, end, label))
     return out
+
+
+def _field_body(text: str) -> bool:
+    """Whether a name is a body named by its field only: "Foreign Ministry", "Armed Forces"."""
+    words = [w.casefold() for w in text.split()]
+    return (
+        len(words) >= 2
+        and words[-1] in ORG_HEADS
+        and all(w in FIELD_WORDS or w in ORG_HEADS or w == "armed" for w in words)
+    )
 
 
 def _region_pair(doc: Doc, p_start: int, p_end: int, end: int) -> bool:

@@ -372,3 +372,36 @@ def test_a_demonym_and_a_head_name_a_body():
     # A capitalised "Government" names one, where the demonym and a lowercase one do not.
     assert not is_generic("Scottish Government")
     assert is_generic("Scottish government")
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "kind"),
+    [
+        ("AFC Champions League", "ORG", None),  # a competition
+        ("Volleyball Nations League", "ORG", None),
+        ("Arab League", "ORG", "organization"),  # a body
+        ("BigPond Media", "PERSON", "organization"),
+    ],
+)
+def test_competitions_are_no_bodies_and_media_names_one(text, label, kind):
+    assert classify(text, label, EMPTY) == kind
+
+
+def test_a_full_name_the_article_goes_on_to_call_by_its_last_word_is_a_person():
+    found = resolve(
+        [
+            Mention("Marion Bartoli", "organization"),
+            Mention("Bartoli", "location"),
+            Mention("Royal Dutch Shell", "organization"),
+            Mention("Shell", "organization"),
+            Mention("Bayern Munich", "location"),
+            Mention("Munich", "location"),
+        ],
+        EMPTY,
+    )
+    assert [(r.kind, r.name) for r in found] == [
+        ("person", "Marion Bartoli"),
+        ("organization", "Royal Dutch Shell"),
+        ("location", "Bayern Munich"),
+        ("location", "Munich"),
+    ]

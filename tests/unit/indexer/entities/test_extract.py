@@ -255,6 +255,10 @@ def repair_nlp() -> Language:
         ("GPE", "Bakhtiari Province"),
         ("GPE", "Markazi"),
         ("ORG", "Salesman"),
+        ("ORG", "Handicrafts Organization Mahmoud"),
+        ("PERSON", "Rezaei"),
+        ("NORP", "Iranian"),
+        ("ORG", "Foreign Ministry"),
     ]
     ruler.add_patterns(  # type: ignore[attr-defined]
         [{"label": label, "pattern": text} for label, text in words]
@@ -345,3 +349,16 @@ def test_a_quoted_title_is_no_name_but_a_quoted_known_name_is(repair_nlp):
     found = run(repair_nlp, text)
     assert (found.organization, found.location) == ((), ("Yazd",))
     assert run(repair_nlp, "The Salesman met them.").organization == ("Salesman",)
+
+
+def test_a_given_name_ending_an_organisation_opens_the_person_tagged_after_it(repair_nlp):
+    found = run(repair_nlp, "Head of the Handicrafts Organization Mahmoud Rezaei came.")
+    assert (found.organization, found.person) == (
+        ("Handicrafts Organization",),
+        ("Mahmoud Rezaei",),
+    )
+
+
+def test_a_demonym_opens_the_name_of_a_body_named_by_its_field(repair_nlp):
+    found = run(repair_nlp, "The Iranian Foreign Ministry said so. Iranian people agreed.")
+    assert found.organization == ("Iranian Foreign Ministry",)
