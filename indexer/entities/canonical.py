@@ -82,6 +82,10 @@ NOT_ENTITY_HEADS = frozenset(
 _COMPETITION_ENDS = frozenset(
     {"champions league", "nations league", "premier league", "super league", "pro league"}
 )
+# Last words of what a body deals with, never of a body without a head word.
+_DEALT_WITH = frozenset({"affairs", "rights", "relations", "issues"})
+# Words before the name of the body that another body is part of: "... of the United Nations".
+_PART_OF = frozenset({"of", "the", "for"})
 # Titles that end a role's name ("National Security Adviser", "Dutch FM"), never a body's.
 _ROLE_ENDS = frozenset(
     {"adviser", "advisor", "minister", "fm", "spokesman", "spokeswoman", "ambassador", "envoy"}
@@ -91,7 +95,7 @@ _LEADING_PLACE_HEADS = frozenset(
     {"river", "mount", "lake", "cape", "gulf", "strait", "sea", "burj", "borj"}
 )
 # Of those, the ones that also end people's names (Doris Day, Bill Law).
-_WEAK_NOT_ENTITY_HEADS = frozenset(
+WEAK_NOT_ENTITY_HEADS = frozenset(
     {"day", "week", "open", "fair", "deal", "law", "plan", "era", "cross", "shield", "final"}
 )
 # Heads that also end people's names (Stuart Hall, Sally Field, Park, Post, Bush Press...).
@@ -293,6 +297,10 @@ def _type_by_head(text: str, label: str) -> EntityType | Literal[""] | None:
     lowered = [w.casefold() for w in words]
     if " ".join(lowered[-2:]) in _COMPETITION_ENDS:
         return ""
+    # "Asia-Pacific Affairs", "Consular Rights": what a deputy or a convention deals with; a
+    # body's name has a head ("Bureau of Consular Affairs", "Council on ... Relations").
+    if lowered[-1] in _DEALT_WITH and not any(w in ORG_HEADS for w in lowered):
+        return ""
     # "Ministry of Foreign Affairs", "Intelligence Organization of Fars Province", "Exhibition
     # of Food": the head of "A of B" is A's, before the last word.
     for joint in ("of", "for", "on"):
@@ -311,7 +319,7 @@ def _type_by_head(text: str, label: str) -> EntityType | Literal[""] | None:
 
 def _head_type(head: str, strong: bool) -> EntityType | Literal[""] | None:
     """The type one head word gives a name (weak heads only where NER did not say person)."""
-    if head in NOT_ENTITY_HEADS and (strong or head not in _WEAK_NOT_ENTITY_HEADS):
+    if head in NOT_ENTITY_HEADS and (strong or head not in WEAK_NOT_ENTITY_HEADS):
         return ""
     if head in ORG_HEADS and (strong or head not in _WEAK_HEADS):
         return "organization"
@@ -582,10 +590,14 @@ def _resolve_organizations(mentions: Sequence[Mention], table: FormsTable) -> li
         elif len(group.words) >= 2 or group.key not in ORG_HEADS:
             # "Shell" for "Royal Dutch Shell", "Guards Corps" for "Islamic Revolution Guards
             # Corps"; but never a bare "Ministry" for one of several ministries.
+            # Not "United Nations" for "General Assembly of the United Nations": a body "of"
+            # another is a part of it, not the same body.
             longer = [
                 g
                 for g in groups
-                if len(g.words) > len(group.words) and g.words[-len(group.words) :] == group.words
+                if len(g.words) > len(group.words)
+                and g.words[-len(group.words) :] == group.words
+                and g.words[-len(group.words) - 1] not in _PART_OF
             ]
             # "IndyMac" for "IndyMac Bank": the name without its head words.
             longer = longer or [

@@ -20,6 +20,7 @@ from indexer.entities.canonical import (
     NOT_ENTITY_HEADS,
     ORG_HEADS,
     PLACE_HEADS,
+    WEAK_NOT_ENTITY_HEADS,
     Mention,
     classify,
     initials,
@@ -46,6 +47,9 @@ _REGION_HEADS = frozenset({"province", "provinces", "region", "county", "islands
 # Quotation marks around a title; straight ones open and close alike.
 _OPENING_QUOTES = frozenset({'"', "'", "\u201c", "\u2018", "\u00ab", "\u201e"})
 _CLOSING_QUOTES = frozenset({'"', "'", "\u201d", "\u2019", "\u00bb"})
+# At most this many capitalised words between an organisation and the head of the event it
+# opens the name of.
+_EVENT_RUN = 8
 # At most this many tokens between two parts of one name cut in two by NER.
 _MAX_GAP = 6
 # Entity types whose tokens can never continue a person's name after an honorific.
@@ -233,10 +237,12 @@ def _acronym_after(doc: Doc, end: int, *, tagged: bool = False) -> str | None:
 
 def _spans(doc: Doc, table: FormsTable) -> list[tuple[int, int, str]]:
     """NER's spans, repaired where the text shows a boundary is wrong."""
+    body = _body_start(doc)
     spans = [
         (ent.start, _with_province(doc, ent.end, ent.label_), ent.label_)
         for ent in doc.ents
         if not _inside_longer_name(doc, ent.end, ent.label_)
+        and not (ent.start >= body and _opens_event_name(doc, ent.end, ent.label_))
     ]
     spans = _join_split_names(doc, spans, table)
     spans = _complete_known_names(doc, spans, table)
@@ -304,6 +310,33 @@ def _inside_longer_name(doc: Doc, end: int, label: str = "") -> bool:
     if label == "ORG" and _MODEL.match(token.text):
         return True
     return token.is_title and token.lower_ in NOT_ENTITY_HEADS
+
+
+def _body_start(doc: Doc) -> int:
+    """The first token after the title line (0 when there is none): titles are in title case."""
+    for token in doc:
+        if token.is_space and "\n" in token.text:
+            return token.i
+    return 0
+
+
+def _opens_event_name(doc: Doc, end: int, label: str) -> bool:
+    """Whether an organisation's span opens a run of capitalised words ending in an event's head.
+
+    "FIVB" in "FIVB Men's Volleyball Intercontinental Olympic Qualification Tournament" names
+    the tournament, which hides what is inside it. Only in the body: headlines capitalise
+    every word ("OPEC Ministers Meet for Talks").
+    """
+    if label != "ORG":
+        return False
+    for token in doc[end : end + _EVENT_RUN]:
+        if token.lower_ in ("'s", "\u2019s"):
+            continue
+        if not token.is_title:
+            return False
+        if token.lower_ in NOT_ENTITY_HEADS and token.lower_ not in WEAK_NOT_ENTITY_HEADS:
+            return True
+    return False
 
 
 def _with_province(doc: Doc, end: int, label: str) -> int:

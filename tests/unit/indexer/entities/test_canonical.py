@@ -381,6 +381,11 @@ def test_a_demonym_and_a_head_name_a_body():
         ("Volleyball Nations League", "ORG", None),
         ("Arab League", "ORG", "organization"),  # a body
         ("BigPond Media", "PERSON", "organization"),
+        # What a deputy or a convention deals with; a body's name has a head.
+        ("Asia-Pacific Affairs", "ORG", None),
+        ("Consular Rights", "ORG", None),
+        ("Bureau of Consular Affairs", "ORG", "organization"),
+        ("Council on American-Islamic Relations", "ORG", "organization"),
     ],
 )
 def test_competitions_are_no_bodies_and_media_names_one(text, label, kind):
@@ -404,4 +409,21 @@ def test_a_full_name_the_article_goes_on_to_call_by_its_last_word_is_a_person():
         ("organization", "Royal Dutch Shell"),
         ("location", "Bayern Munich"),
         ("location", "Munich"),
+    ]
+
+
+def test_a_body_of_another_body_stays_apart_from_it():
+    found = resolve(
+        [
+            Mention("General Assembly of the United Nations", "organization"),
+            Mention("United Nations", "organization"),
+            Mention("Royal Dutch Shell", "organization"),
+            Mention("Shell", "organization"),
+        ],
+        EMPTY,
+    )
+    assert [r.name for r in found] == [
+        "General Assembly of the United Nations",
+        "United Nations",
+        "Royal Dutch Shell",
     ]

@@ -259,6 +259,7 @@ def repair_nlp() -> Language:
         ("PERSON", "Rezaei"),
         ("NORP", "Iranian"),
         ("ORG", "Foreign Ministry"),
+        ("ORG", "FIVB"),
     ]
     ruler.add_patterns(  # type: ignore[attr-defined]
         [{"label": label, "pattern": text} for label, text in words]
@@ -362,3 +363,12 @@ def test_a_given_name_ending_an_organisation_opens_the_person_tagged_after_it(re
 def test_a_demonym_opens_the_name_of_a_body_named_by_its_field(repair_nlp):
     found = run(repair_nlp, "The Iranian Foreign Ministry said so. Iranian people agreed.")
     assert found.organization == ("Iranian Foreign Ministry",)
+
+
+def test_an_organisation_opening_an_events_name_in_the_body_is_no_value(repair_nlp):
+    body = "Volleyball\n\nThey focus on the FIVB Men's Volleyball Olympic Tournament."
+    assert run(repair_nlp, body).organization == ()
+    # Headlines capitalise every word: there the name stays.
+    title = "FIVB Names Volleyball Tournament\n\nIt starts."
+    assert run(repair_nlp, title).organization == ("FIVB",)
+    assert run(repair_nlp, "T\n\nThe FIVB said so.").organization == ("FIVB",)
