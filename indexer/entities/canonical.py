@@ -366,7 +366,7 @@ def initials(name: str) -> str:
 
 def resolve(mentions: Sequence[Mention], table: FormsTable) -> list[Resolved]:
     """The entities of one article from its mentions, in order of first mention."""
-    mentions = _retype_surnames(mentions, table)
+    mentions = _retype_surnames(_retype_short_bodies(mentions, table), table)
     resolved = (
         _resolve_people([m for m in mentions if m.kind == "person"], table)
         + _resolve_organizations([m for m in mentions if m.kind == "organization"], table)
@@ -417,6 +417,30 @@ def _retype_surnames(mentions: Sequence[Mention], table: FormsTable) -> list[Men
         else:
             out.append(mention)
     return out
+
+
+def _retype_short_bodies(mentions: Sequence[Mention], table: FormsTable) -> list[Mention]:
+    """Person mentions that are an organisation of the article without its head words.
+
+    "The Louvre" (a person to NER) after "Louvre Museum"; known places and curated names keep
+    their type.
+    """
+    short = set()
+    for mention in mentions:
+        words = fold(mention.text).split()
+        if mention.kind == "organization" and len(words) >= 2 and words[-1] in ORG_HEADS:
+            while words and words[-1] in ORG_HEADS:
+                words.pop()
+            short.add(" ".join(words))
+    return [
+        Mention(m.text, "organization")
+        if m.kind == "person"
+        and fold(m.text) in short
+        and find_place(m.text) is None
+        and table.curated(m.text) is None
+        else m
+        for m in mentions
+    ]
 
 
 def _named_by_surname(mentions: Sequence[Mention], table: FormsTable) -> set[Mention]:

@@ -23,7 +23,7 @@ _PLACE_NOUNS = frozenset(
     """
     province city county district region village town island islands site facility plant
     port airport desert mountains river area border borders capital governorate neighborhood
-    neighbourhood suburb municipality field fields
+    neighbourhood suburb municipality field fields canyon market bazaar
     """.split()  # noqa: SIM905 (a word list reads best as words)
 )
 # After a body's name: its people and what it does as a body.
@@ -81,7 +81,12 @@ def context_cue(doc: Doc, start: int, end: int, label: str = "") -> EntityType |
     if placed and ahead is not None:
         if before == "of" and ahead.lower_ in _PLACE_OF:
             return "location"
-        if before in ("and", ",") and ahead.ent_type_ in _PLACE_LABELS:
+        # A list goes on after a comma ("Isfahan, Semnan, Sistan"), where "In Tehran, Zarif
+        # said" does not. The gazetteer vouches for the place before only where NER did not
+        # say organisation: clubs are listed with clubs named after towns.
+        listed = before == "and" or (before == "," and after in (",", "and"))
+        gazetteer = label != "ORG" and find_place(ahead.text) is not None
+        if listed and (ahead.ent_type_ in _PLACE_LABELS or gazetteer):
             return "location"
     if before in _PERSON_ROLES and doc[start - 1].is_lower and end - start >= 2:
         return "person"

@@ -31,7 +31,14 @@ from indexer.entities.forms_table import FormsTable
 from indexer.entities.gazetteer import find_place, is_demonym, overrules_person
 from indexer.entities.glue import split_glued
 from indexer.entities.known import KnownNames
-from indexer.entities.normalize import HONORIFICS, NAME_PARTICLES, clean_mention, fold
+from indexer.entities.normalize import (
+    HONORIFICS,
+    NAME_PARTICLES,
+    TITLES,
+    clean_mention,
+    fold,
+    title_key,
+)
 
 # The longest name an honorific can introduce, in words ("Seyyed Mohammad Hossein Tabatabaei
 # Qomi" is five); a longer run of capitalised words is a headline, not a name.
@@ -185,9 +192,11 @@ def _by_cue(value: str, kind: EntityType, cue: EntityType | None, table: FormsTa
     if cue is None or cue == kind or table.curated(value) is not None:
         return kind
     if " " in value:
-        # Of longer names, only people after a role ("coach Herve Renard"): capitalised words,
-        # none a head word or an acronym.
+        # Of longer names, only people after a role ("coach Herve Renard") and places before
+        # a place noun ("Valles Marineris canyon", "Al-Ula market"; not "Imam Reza shrine").
         words = value.split()
+        if cue == "location" and kind == "person":
+            return kind if any(title_key(w) in TITLES for w in words) else cue
         person = cue == "person" and kind == "organization" and len(words) <= 4
         plain = all(w[:1].isupper() and not is_acronym(w) and not _is_head(w) for w in words)
         return "person" if person and plain and find_place(value) is None else kind

@@ -427,3 +427,20 @@ def test_a_body_of_another_body_stays_apart_from_it():
         "United Nations",
         "Royal Dutch Shell",
     ]
+
+
+def test_a_person_named_as_an_organisation_of_the_article_without_its_head_is_that_body():
+    found = resolve(
+        [
+            Mention("Louvre Museum", "organization"),
+            Mention("Louvre", "person"),
+            Mention("Tehran Municipality", "organization"),
+            Mention("Tehran", "person"),
+        ],
+        EMPTY,
+    )
+    assert [(r.kind, r.name) for r in found] == [
+        ("organization", "Louvre Museum"),
+        ("organization", "Tehran Municipality"),
+        ("person", "Tehran"),  # a known place is never a body so
+    ]

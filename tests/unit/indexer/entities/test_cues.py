@@ -32,6 +32,8 @@ def cue(text: str, name: str, label: str = "PERSON"):
         ("Morocco head coach Herve Renard is a candidate.", "Herve Renard", "person"),
         ("the assassination of political icon Pim Fortuyn", "Pim Fortuyn", "person"),
         ("held in the small town of Alpena in Michigan", "Alpena", "location"),
+        ("in the provinces of Ilam, Isfahan, Semnan, Sistan and Fars", "Semnan", "location"),
+        ("rimming the Valles Marineris canyon .", "Valles Marineris", "location"),
     ],
 )
 def test_words_around_a_mention_give_its_type(text, name, kind):
@@ -45,6 +47,7 @@ def test_words_around_a_mention_give_its_type(text, name, kind):
         ("He lived in New York for years.", "New York"),  # no bare one-word name
         ("Zarif told reporters.", "Zarif"),
         ("the Ministry of Health said", "Health"),  # "of" is no cue
+        ("In Isfahan, Zarif said so.", "Zarif"),  # no list goes on after the name
     ],
 )
 def test_no_cue_where_the_words_around_say_nothing_sure(text, name):

@@ -260,6 +260,8 @@ def repair_nlp() -> Language:
         ("NORP", "Iranian"),
         ("ORG", "Foreign Ministry"),
         ("ORG", "FIVB"),
+        ("PERSON", "Valles Marineris"),
+        ("PERSON", "Imam Reza"),
     ]
     ruler.add_patterns(  # type: ignore[attr-defined]
         [{"label": label, "pattern": text} for label, text in words]
@@ -372,3 +374,9 @@ def test_an_organisation_opening_an_events_name_in_the_body_is_no_value(repair_n
     title = "FIVB Names Volleyball Tournament\n\nIt starts."
     assert run(repair_nlp, title).organization == ("FIVB",)
     assert run(repair_nlp, "T\n\nThe FIVB said so.").organization == ("FIVB",)
+
+
+def test_a_place_noun_after_a_longer_name_ner_called_a_person_makes_it_a_place(repair_nlp):
+    found = run(repair_nlp, "It rims the Valles Marineris canyon . They visit Imam Reza shrine .")
+    # A shrine is no place noun: shrines are named after people. (Titles leave names.)
+    assert (found.location, found.person) == (("Valles Marineris",), ("Reza",))
