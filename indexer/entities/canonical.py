@@ -74,7 +74,7 @@ NOT_ENTITY_HEADS = frozenset(
     charter statute constitution memorandum exhibition expo symposium election elections
     referendum tournament marathon ceremony anniversary declaration communique decree saga
     report amendment finals final shield cross crosses medal certificate debate corridor
-    singles doubles slam prix
+    singles doubles slam prix show
     """.split()  # noqa: SIM905 (a word list reads best as words)
 )
 # Two last words that name a competition, where "League" alone names bodies too ("Arab League",
@@ -218,12 +218,12 @@ def classify(text: str, label: str, table: FormsTable) -> EntityType | None:
         return learned
     if is_demonym(text):
         return None
-    if label == "ORG" and _looks_like_a_person(text, table):
+    if label == "ORG" and looks_like_a_person(text, table):
         return "person"
     return LABELS[label]
 
 
-def _looks_like_a_person(text: str, table: FormsTable) -> bool:
+def looks_like_a_person(text: str, table: FormsTable) -> bool:
     """Whether a span NER called an organisation is a person's name: "Nemat Sadeqi".
 
     Two to four capitalised words opened by a given name the corpus knows (learned), with no
@@ -305,7 +305,11 @@ def _type_by_head(text: str, label: str) -> EntityType | Literal[""] | None:
     # of Food": the head of "A of B" is A's, before the last word.
     for joint in ("of", "for", "on"):
         if joint in lowered[1:]:
-            by_joint = _head_type(lowered[lowered.index(joint, 1) - 1].rstrip("."), strong)
+            before_joint = lowered[lowered.index(joint, 1) - 1].rstrip(".")
+            # "House of Cinema", "House of Representatives": a body; "White House" a building.
+            if joint == "of" and before_joint == "house":
+                return "organization"
+            by_joint = _head_type(before_joint, strong)
             if by_joint is not None:
                 return by_joint
     by_last = _head_type(head, strong)

@@ -25,6 +25,7 @@ from indexer.entities.canonical import (
     classify,
     initials,
     is_acronym,
+    looks_like_a_person,
 )
 from indexer.entities.cues import after_club_noun, context_cue
 from indexer.entities.forms_table import FormsTable
@@ -54,6 +55,8 @@ _REGION_HEADS = frozenset({"province", "provinces", "region", "county", "islands
 # Quotation marks around a title; straight ones open and close alike.
 _OPENING_QUOTES = frozenset({'"', "'", "\u201c", "\u2018", "\u00ab", "\u201e"})
 _CLOSING_QUOTES = frozenset({'"', "'", "\u201d", "\u2019", "\u00bb"})
+# Labels NER gives people's names by mistake, which map to none of our types.
+_PERSON_MISLABELS = frozenset({"NORP", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW"})
 # At most this many capitalised words between an organisation and the head of the event it
 # opens the name of.
 _EVENT_RUN = 8
@@ -78,12 +81,18 @@ def find_mentions(doc: Doc, table: FormsTable, known: KnownNames | None = None) 
     # Where the last span that named none of our types ended: the acronym in brackets after
     # it ("Volleyball Nations League (VNL)") names the same event.
     dropped_end = -1
+    # The quoted titles of the article: the same words unquoted (a headline's "Oscar
+    # nomination for Salesman") name the same work.
+    titles: set[str] = set()
     spans = _spans(doc, table)
     if known is not None:
         spans = sorted([*spans, *known.spans(doc, spans)])
     for start, end, label in spans:
         cleaned = clean_mention(doc[start:end].text)
-        if cleaned is None or _quoted_title(doc, start, end, cleaned, table):
+        if cleaned is None:
+            continue
+        if _quoted_title(doc, start, end, cleaned, table):
+            titles.add(fold(cleaned))
             continue
         if start == dropped_end + 1 and _after_parenthesis(doc, start) and is_acronym(cleaned):
             continue
@@ -95,6 +104,17 @@ def find_mentions(doc: Doc, table: FormsTable, known: KnownNames | None = None) 
                 continue
             kind = classify(value, piece_label, table)
             if kind is None:
+                last = value.split()[-1].casefold()
+                headless = not _is_head(last) and last not in NOT_ENTITY_HEADS
+                if (
+                    piece_label in _PERSON_MISLABELS
+                    and headless
+                    and looks_like_a_person(value, table)
+                ):
+                    # "goals from Salar Aghapour" (a work of art to NER), "Jamal Sadatian" (a
+                    # nationality): a given name the corpus knows opens a person's name.
+                    mentions.append(Mention(value, "person"))
+                    continue
                 dropped_end = end
                 if piece_label == "NORP" and _maybe_a_name(value, table):
                     mentions.append(Mention(value, "person", tentative=True))
@@ -111,6 +131,8 @@ def find_mentions(doc: Doc, table: FormsTable, known: KnownNames | None = None) 
                 previous_org = value
                 if (acronym := _acronym_after(doc, end)) is not None:
                     mentions.append(Mention(acronym, "organization", value))
+    if titles:
+        mentions = [m for m in mentions if fold(m.text) not in titles]
     return _split_known_people(mentions, table)
 
 
@@ -248,10 +270,11 @@ def _spans(doc: Doc, table: FormsTable) -> list[tuple[int, int, str]]:
     """NER's spans, repaired where the text shows a boundary is wrong."""
     body = _body_start(doc)
     spans = [
-        (ent.start, _with_province(doc, ent.end, ent.label_), ent.label_)
+        (start, _with_province(doc, end, ent.label_), ent.label_)
         for ent in doc.ents
-        if not _inside_longer_name(doc, ent.end, ent.label_)
-        and not (ent.start >= body and _opens_event_name(doc, ent.end, ent.label_))
+        for start, end in _paragraph_pieces(ent)
+        if not _inside_longer_name(doc, end, ent.label_)
+        and not (start >= body and _opens_event_name(doc, end, ent.label_))
     ]
     spans = _join_split_names(doc, spans, table)
     spans = _complete_known_names(doc, spans, table)
@@ -319,6 +342,21 @@ def _inside_longer_name(doc: Doc, end: int, label: str = "") -> bool:
     if label == "ORG" and _MODEL.match(token.text):
         return True
     return token.is_title and token.lower_ in NOT_ENTITY_HEADS
+
+
+def _paragraph_pieces(ent: Span) -> list[tuple[int, int]]:
+    """A span's parts between line breaks: no name runs from a headline into the body
+    ("Australian Grand Prix" / "Kazuki Nakajima")."""
+    pieces: list[tuple[int, int]] = []
+    start = ent.start
+    for token in ent:
+        if token.is_space and "\n" in token.text:
+            if token.i > start:
+                pieces.append((start, token.i))
+            start = token.i + 1
+    if ent.end > start:
+        pieces.append((start, ent.end))
+    return pieces
 
 
 def _body_start(doc: Doc) -> int:

@@ -386,6 +386,8 @@ def test_a_demonym_and_a_head_name_a_body():
         ("Consular Rights", "ORG", None),
         ("Bureau of Consular Affairs", "ORG", "organization"),
         ("Council on American-Islamic Relations", "ORG", "organization"),
+        ("Iranian House of Cinema", "FAC", "organization"),  # a house of ... is a body
+        ("Leinster House", "ORG", "organization"),  # (no head: NER's type)
     ],
 )
 def test_competitions_are_no_bodies_and_media_names_one(text, label, kind):

@@ -262,6 +262,9 @@ def repair_nlp() -> Language:
         ("ORG", "FIVB"),
         ("PERSON", "Valles Marineris"),
         ("PERSON", "Imam Reza"),
+        ("WORK_OF_ART", "Mahmoud Sadeqi"),
+        ("WORK_OF_ART", "Mahmoud Live Show"),
+        ("WORK_OF_ART", "Grand Prix\n\nMahmoud Rezaei"),
     ]
     ruler.add_patterns(  # type: ignore[attr-defined]
         [{"label": label, "pattern": text} for label, text in words]
@@ -380,3 +383,18 @@ def test_a_place_noun_after_a_longer_name_ner_called_a_person_makes_it_a_place(r
     found = run(repair_nlp, "It rims the Valles Marineris canyon . They visit Imam Reza shrine .")
     # A shrine is no place noun: shrines are named after people. (Titles leave names.)
     assert (found.location, found.person) == (("Valles Marineris",), ("Reza",))
+
+
+def test_a_given_name_opens_a_person_ner_called_a_work_but_a_show_stays_a_work(repair_nlp):
+    found = run(repair_nlp, "Goals came from Mahmoud Sadeqi . The Mahmoud Live Show aired .")
+    assert found.person == ("Mahmoud Sadeqi",)
+
+
+def test_no_name_runs_across_a_line_break(repair_nlp):
+    found = run(repair_nlp, "Winner of the Grand Prix\n\nMahmoud Rezaei scored.")
+    assert found.person == ("Mahmoud Rezaei",)
+
+
+def test_a_quoted_title_is_a_title_unquoted_too(repair_nlp):
+    found = run(repair_nlp, "Oscar for Salesman\n\nThe film \u201cThe Salesman\u201d won.")
+    assert found.organization == ()
