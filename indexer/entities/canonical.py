@@ -50,7 +50,7 @@ ORG_HEADS = frozenset(
     coalition movement brigade brigades command ngo force forces senate congress embassy
     consulate museum exchange bourse wanderers rovers albion athletic hotspur united railways
     administration
-    railway media
+    railway media treasury
     """.split()  # noqa: SIM905 (a word list reads best as words)
 )
 PLACE_HEADS = frozenset(
@@ -191,12 +191,15 @@ def classify(text: str, label: str, table: FormsTable) -> EntityType | None:
     place, "... Convention" neither); the type the corpus mostly gives the name (learned);
     and NER's own label, minus demonyms tagged as names ("Azerbaijanis").
     """
-    if table.ignored(text) or (not text[:1].isupper() and not any(c.isupper() for c in text)):
+    if table.ignored(text):
+        return None
+    if (entry := table.curated(text)) is not None:
+        # Curated forms as curated, capitals or not ("5+1 group").
+        return entry.type
+    if not text[:1].isupper() and not any(c.isupper() for c in text):
         # No capital letter, no name: "metro", "woodland" are no places even where a town is
         # called so.
         return None
-    if (entry := table.curated(text)) is not None:
-        return entry.type
     if label == "PERSON" and (entry := table.curated(strip_titles(text)[0])) is not None:
         return entry.type
     place = find_place(text)

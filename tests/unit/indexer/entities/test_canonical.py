@@ -446,3 +446,10 @@ def test_a_person_named_as_an_organisation_of_the_article_without_its_head_is_th
         ("organization", "Tehran Municipality"),
         ("person", "Tehran"),  # a known place is never a body so
     ]
+
+
+def test_curated_forms_keep_their_type_without_a_capital_and_others_need_one():
+    table = FormsTable((KnownEntity("o:p5+1", "organization", "P5+1", ("5+1 group",)),))
+    assert classify("5+1 group", "CARDINAL", table) == "organization"
+    assert classify("woodland", "GPE", table) is None
+    assert classify("U.S. Treasury", "ORG", table) == "organization"

@@ -218,6 +218,7 @@ def test_by_type_gives_plain_lists():
 REPAIR_TABLE = FormsTable(
     (
         KnownEntity("o:moe", "organization", "Ministry of Energy"),
+        KnownEntity("o:p5+1", "organization", "P5+1", ("5+1 group",)),
         KnownEntity(
             "learned:person:zanganeh",
             "person",
@@ -263,6 +264,7 @@ def repair_nlp() -> Language:
         ("PERSON", "Valles Marineris"),
         ("PERSON", "Imam Reza"),
         ("WORK_OF_ART", "Mahmoud Sadeqi"),
+        ("CARDINAL", "5"),
         ("WORK_OF_ART", "Mahmoud Live Show"),
         ("WORK_OF_ART", "Grand Prix\n\nMahmoud Rezaei"),
     ]
@@ -398,3 +400,7 @@ def test_no_name_runs_across_a_line_break(repair_nlp):
 def test_a_quoted_title_is_a_title_unquoted_too(repair_nlp):
     found = run(repair_nlp, "Oscar for Salesman\n\nThe film \u201cThe Salesman\u201d won.")
     assert found.organization == ()
+
+
+def test_a_curated_name_written_small_or_holding_a_number_ner_read_is_found(repair_nlp):
+    assert run(repair_nlp, "Iran and the 5+1 group met.").organization == ("P5+1",)
