@@ -659,6 +659,12 @@ def _resolve_locations(mentions: Sequence[Mention], table: FormsTable) -> list[R
     """Places: curated names, then the gazetteer's name for a country, else the text's own."""
     out: dict[str, tuple[str, list[str]]] = {}
     for mention in mentions:
+        spelled = out.get(fold(mention.acronym_of or ""))
+        if spelled is not None:
+            # "NSW" after "New South Wales (": a form of that place.
+            if mention.text not in spelled[1]:
+                spelled[1].append(mention.text)
+            continue
         entry = table.lookup("location", mention.text)
         place = find_place(mention.text)
         if entry is not None:

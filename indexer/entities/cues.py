@@ -106,3 +106,17 @@ def after_club_noun(doc: Doc, start: int, end: int) -> bool:
     officials") are its government, and metonymy keeps the place.
     """
     return end - start == 1 and start > 0 and doc[start - 1].lower_ in _CLUB_NOUNS
+
+
+def after_place_of(doc: Doc, start: int, end: int) -> bool:
+    """Whether a one-word name follows a noun of place and "of": "the island of Madeira".
+
+    A cue stronger than NER's label: "the town of X" names a place, whatever X is called.
+    """
+    return (
+        end - start == 1
+        and start > 1
+        and doc[start - 1].lower_ == "of"
+        and doc[start - 2].lower_ in _PLACE_OF
+        and doc[start].is_title
+    )

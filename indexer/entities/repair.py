@@ -27,7 +27,7 @@ from indexer.entities.canonical import (
     is_acronym,
     looks_like_a_person,
 )
-from indexer.entities.cues import after_club_noun, context_cue
+from indexer.entities.cues import after_club_noun, after_place_of, context_cue
 from indexer.entities.forms_table import FormsTable
 from indexer.entities.gazetteer import find_place, is_demonym, overrules_person
 from indexer.entities.glue import split_glued
@@ -78,6 +78,8 @@ def find_mentions(doc: Doc, table: FormsTable, known: KnownNames | None = None) 
     """
     mentions: list[Mention] = []
     previous_org: str | None = None
+    # The last place named, and where its span ended: "New South Wales (NSW)".
+    previous_place: tuple[str, int] = ("", -1)
     # Where the last span that named none of our types ended: the acronym in brackets after
     # it ("Volleyball Nations League (VNL)") names the same event.
     dropped_end = -1
@@ -119,21 +121,33 @@ def find_mentions(doc: Doc, table: FormsTable, known: KnownNames | None = None) 
                 if piece_label == "NORP" and _maybe_a_name(value, table):
                     mentions.append(Mention(value, "person", tentative=True))
                 continue
-            kind = _by_cue(value, kind, cue, table)
-            if kind == "location" and after_club_noun(doc, start, end):
-                kind = _club(value, table)
+            kind = _in_context(doc, start, end, value, _by_cue(value, kind, cue, table), table)
             acronym_of = None
             # "National Iranian Oil Company (NIOC)": the acronym stands for the name before it.
-            if kind == "organization" and is_acronym(value) and _after_parenthesis(doc, start):
-                acronym_of = previous_org
+            if is_acronym(value) and _after_parenthesis(doc, start):
+                place, place_end = previous_place
+                if place_end == start - 1 and initials(place) == value:
+                    kind, acronym_of = "location", place
+                elif kind == "organization":
+                    acronym_of = previous_org
             mentions.append(Mention(value, kind, acronym_of, cue=cue))
+            if kind == "location":
+                previous_place = (value, end)
             if kind == "organization":
                 previous_org = value
                 if (acronym := _acronym_after(doc, end)) is not None:
                     mentions.append(Mention(acronym, "organization", value))
     if titles:
         mentions = [m for m in mentions if fold(m.text) not in titles]
-    return _split_known_people(mentions, table)
+    return _split_known_people(_place_acronyms(mentions), table)
+
+
+def _place_acronyms(mentions: list[Mention]) -> list[Mention]:
+    """Every mention of an acronym the article spelled out as a place, as that place."""
+    places = {m.text: m for m in mentions if m.kind == "location" and m.acronym_of}
+    if not places:
+        return mentions
+    return [places.get(m.text, m) if m.kind != "location" else m for m in mentions]
 
 
 def _quoted_title(doc: Doc, start: int, end: int, text: str, table: FormsTable) -> bool:
@@ -232,6 +246,21 @@ def _by_cue(value: str, kind: EntityType, cue: EntityType | None, table: FormsTa
     # "in Armenia and Zanzibar", "the town of Alpena": a known place NER called a body.
     if cue == "location" and kind == "organization" and place is not None:
         return cue
+    return kind
+
+
+def _in_context(
+    doc: Doc, start: int, end: int, value: str, kind: EntityType, table: FormsTable
+) -> EntityType:
+    """A mention's type where sport's or geography's words around it decide.
+
+    "English side Tottenham" is the club; "the island of Madeira", "the town of Alpena" are
+    places whatever NER said, curated names aside.
+    """
+    if kind == "location" and after_club_noun(doc, start, end):
+        return _club(value, table)
+    if kind != "location" and after_place_of(doc, start, end) and table.curated(value) is None:
+        return "location"
     return kind
 
 

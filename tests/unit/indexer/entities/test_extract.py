@@ -265,6 +265,9 @@ def repair_nlp() -> Language:
         ("PERSON", "Imam Reza"),
         ("WORK_OF_ART", "Mahmoud Sadeqi"),
         ("CARDINAL", "5"),
+        ("GPE", "New South Wales"),
+        ("ORG", "NSW"),
+        ("ORG", "Madeira"),
         ("WORK_OF_ART", "Mahmoud Live Show"),
         ("WORK_OF_ART", "Grand Prix\n\nMahmoud Rezaei"),
     ]
@@ -404,3 +407,14 @@ def test_a_quoted_title_is_a_title_unquoted_too(repair_nlp):
 
 def test_a_curated_name_written_small_or_holding_a_number_ner_read_is_found(repair_nlp):
     assert run(repair_nlp, "Iran and the 5+1 group met.").organization == ("P5+1",)
+
+
+def test_an_acronym_after_a_place_in_brackets_is_that_place(repair_nlp):
+    found = run(repair_nlp, "New South Wales ( NSW ) launched its plan. NSW agreed.")
+    assert (found.location, found.organization) == (("New South Wales",), ())
+    assert found.forms["location"]["New South Wales"] == ("New South Wales", "NSW")
+
+
+def test_a_name_after_a_noun_of_place_and_of_is_a_place(repair_nlp):
+    found = run(repair_nlp, "Floods hit the Portuguese island of Madeira . Madeira is calm.")
+    assert found.location == ("Madeira",)
