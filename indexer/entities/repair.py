@@ -472,6 +472,9 @@ def _join_split_names(
                 if p_label == label == "ORG" and _field_list(doc, p_start, p_end, gap, end):
                     out[-1] = (p_start, end, "ORG")
                     continue
+                if label == "ORG" and _fields_and_head(doc, p_start, p_end, start, end):
+                    out[-1] = (p_start, end, "ORG")
+                    continue
         out.append((start, end, label))
     return out
 
@@ -492,6 +495,25 @@ def _region_pair(doc: Doc, p_start: int, p_end: int, end: int) -> bool:
         doc[end - 1].lower_ in _REGION_HEADS
         and find_place(doc[p_start:p_end].text) is None
         and end - p_end <= 4
+    )
+
+
+def _fields_and_head(doc: Doc, p_start: int, p_end: int, start: int, end: int) -> bool:
+    """Whether "A and" + "B Head" is one name: "Beijing Language and" + "Culture University".
+
+    The second part opens with a field and ends with a body's head; the first is capitalised
+    words with no head of its own and no known place alone.
+    """
+    first = [t for t in doc[p_start:start] if t.lower_ != "and"]
+    joined_by_and = [t.lower_ for t in doc[p_start:start] if not t.is_title] == ["and"]
+    return (
+        joined_by_and
+        and doc[start - 1].lower_ == "and"
+        and doc[start].lower_ in FIELD_WORDS
+        and doc[end - 1].lower_.rstrip(".") in ORG_HEADS
+        and bool(first)
+        and not any(t.lower_.rstrip(".") in ORG_HEADS for t in first)
+        and find_place(" ".join(t.text for t in first)) is None
     )
 
 

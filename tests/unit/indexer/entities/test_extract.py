@@ -268,6 +268,8 @@ def repair_nlp() -> Language:
         ("GPE", "New South Wales"),
         ("ORG", "NSW"),
         ("ORG", "Madeira"),
+        ("FAC", "Beijing Language and"),
+        ("ORG", "Culture University"),
         ("WORK_OF_ART", "Mahmoud Live Show"),
         ("WORK_OF_ART", "Grand Prix\n\nMahmoud Rezaei"),
     ]
@@ -418,3 +420,9 @@ def test_an_acronym_after_a_place_in_brackets_is_that_place(repair_nlp):
 def test_a_name_after_a_noun_of_place_and_of_is_a_place(repair_nlp):
     found = run(repair_nlp, "Floods hit the Portuguese island of Madeira . Madeira is calm.")
     assert found.location == ("Madeira",)
+
+
+def test_a_name_of_two_fields_and_a_head_cut_at_its_and_is_joined(repair_nlp):
+    found = run(repair_nlp, "It was held with Beijing Language and Culture University today.")
+    assert found.organization == ("Beijing Language and Culture University",)
+    assert found.location == ()
