@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import click
+from rich.console import Console
 from spacy.language import Language
 
 from indexer.cli.options import model_option, workers_option
@@ -19,6 +21,7 @@ from indexer.entities.learn import known_hashes, learn_forms
 from indexer.formats.inputs import read_inputs
 from indexer.formats.records import ParsedArticle, ParseFailure
 from indexer.load.fingerprint import content_hash, document_id
+from indexer.load.progress import LoadProgress
 from indexer.pipeline import entity_step
 
 # Learning from this many articles or more is worth a second NER process.
@@ -34,7 +37,8 @@ _PARALLEL = 200
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
     help="The learned layer of the forms table "
-    "[default: $ENTITY_FORMS_TABLE, else .cache/entities/learned.jsonl].",
+    "[default: $ENTITY_FORMS_TABLE, else .cache/entities/learned.jsonl in a checkout, "
+    "$XDG_CACHE_HOME/news-search/entities/learned.jsonl (~/.cache) when installed].",
 )
 @click.option("--no-curated", is_flag=True, help="Leave out the curated layer (seeds/entities/).")
 @click.option("--forms", is_flag=True, help="Also print the surface forms of each entity.")
@@ -43,7 +47,8 @@ _PARALLEL = 200
     is_flag=True,
     help="Learn from these articles instead: add what they say about names to the learned "
     "layer of the forms table (read with the curated layer only, so learning is repeatable); "
-    "articles already learned from, unchanged, are skipped before NER; prints nothing.",
+    "articles already learned from, unchanged, are skipped before NER. Shows progress and a "
+    "summary on stderr.",
 )
 def entities_command(
     inputs: tuple[str, ...],
@@ -98,28 +103,39 @@ def _learn(
     was learned before, or re-running it would drift. Seen, unchanged articles cost no NER, so
     `make index` can refresh the layer on every run.
     """
+    started = time.perf_counter()
+    console = Console(stderr=True)
     seen = known_hashes(learned)
     hashes: dict[str, str] = {}
     pending: list[ParsedArticle] = []
-    for record in read_inputs(inputs):
-        if isinstance(record, ParseFailure):
-            failed(record)
-            continue
-        doc_id, digest = document_id(record.article), content_hash(record.article)
-        hashes[doc_id] = digest
-        if seen.get(doc_id) != digest:
-            pending.append(record)
+    with console.status("reading articles...", spinner="dots"):
+        for record in read_inputs(inputs):
+            if isinstance(record, ParseFailure):
+                failed(record)
+                continue
+            doc_id, digest = document_id(record.article), content_hash(record.article)
+            hashes[doc_id] = digest
+            if seen.get(doc_id) != digest:
+                pending.append(record)
+    console.print(
+        f"learning from {len(hashes)} articles: {len(pending)} to read with NER, "
+        f"{len(hashes) - len(pending)} unchanged since the last run",
+        highlight=False,
+    )
     found: list[tuple[str, Entities]] = []
     if pending:
         nlp = _pipeline(model, forms_table=Path(os.devnull), curated=curated)
         processes = workers or (min(2, os.cpu_count() or 1) if len(pending) >= _PARALLEL else 1)
-        found = [
-            (document_id(parsed.article), entities)
-            for parsed, entities in extract_entities(nlp, pending, n_process=processes)
-        ]
+        with LoadProgress(console, len(pending), description="NER") as progress:
+            for parsed, entities in extract_entities(nlp, pending, n_process=processes):
+                found.append((document_id(parsed.article), entities))
+                progress.advance()
     report = learn_forms(found, learned, hashes)
-    click.echo(
+    elapsed = time.perf_counter() - started
+    console.print(
         f"learned forms: {report.entries} entries from {report.articles} articles "
-        f"({report.new_articles} new) -> {learned}",
-        err=True,
+        f"({report.new_articles} new) -> {learned}; {len(found)} read with NER, "
+        f"{elapsed:.0f}s",
+        highlight=False,
+        soft_wrap=True,
     )

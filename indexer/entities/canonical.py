@@ -50,7 +50,7 @@ ORG_HEADS = frozenset(
     coalition movement brigade brigades command ngo force forces senate congress embassy
     consulate museum exchange bourse wanderers rovers albion athletic hotspur united railways
     administration
-    railway
+    railway media treasury
     """.split()  # noqa: SIM905 (a word list reads best as words)
 )
 PLACE_HEADS = frozenset(
@@ -62,6 +62,7 @@ PLACE_HEADS = frozenset(
     gardens church cathedral temple synagogue zone terminal crossing coast basin ocean
     channel heights hills plain plains forest cave waterfall lagoon wetland oasis market
     plaza boulevard lane freeway oilfield gasfield fields building airbase memorial gate
+    arena theatre theater cinema fairgrounds
     """.split()  # noqa: SIM905 (a word list reads best as words)
 )
 # Names of things that are none of our three types: events, laws, plans, eras.
@@ -73,16 +74,28 @@ NOT_ENTITY_HEADS = frozenset(
     charter statute constitution memorandum exhibition expo symposium election elections
     referendum tournament marathon ceremony anniversary declaration communique decree saga
     report amendment finals final shield cross crosses medal certificate debate corridor
+    singles doubles slam prix show
     """.split()  # noqa: SIM905 (a word list reads best as words)
 )
+# Two last words that name a competition, where "League" alone names bodies too ("Arab League",
+# "National Hockey League"): "AFC Champions League", "Volleyball Nations League".
+_COMPETITION_ENDS = frozenset(
+    {"champions league", "nations league", "premier league", "super league", "pro league"}
+)
+# Last words of what a body deals with, never of a body without a head word.
+_DEALT_WITH = frozenset({"affairs", "rights", "relations", "issues"})
+# Words before the name of the body that another body is part of: "... of the United Nations".
+_PART_OF = frozenset({"of", "the", "for"})
 # Titles that end a role's name ("National Security Adviser", "Dutch FM"), never a body's.
 _ROLE_ENDS = frozenset(
     {"adviser", "advisor", "minister", "fm", "spokesman", "spokeswoman", "ambassador", "envoy"}
 )
 # Heads that open a place's name: "River Wear", "Mount Damavand", "Lake Urmia".
-_LEADING_PLACE_HEADS = frozenset({"river", "mount", "lake", "cape", "gulf", "strait", "sea"})
+_LEADING_PLACE_HEADS = frozenset(
+    {"river", "mount", "lake", "cape", "gulf", "strait", "sea", "burj", "borj"}
+)
 # Of those, the ones that also end people's names (Doris Day, Bill Law).
-_WEAK_NOT_ENTITY_HEADS = frozenset(
+WEAK_NOT_ENTITY_HEADS = frozenset(
     {"day", "week", "open", "fair", "deal", "law", "plan", "era", "cross", "shield", "final"}
 )
 # Heads that also end people's names (Stuart Hall, Sally Field, Park, Post, Bush Press...).
@@ -135,7 +148,7 @@ FIELD_WORDS = frozenset(
     intelligence customs ports national investment foreign development urban affairs
     relations infrastructure infrastructures family women youth sport sports digital cultural
     consular rural water environment environmental housing roads planning budget cooperation
-    social justice judicial legal defense defence interior
+    social justice judicial legal defense defence interior electricity petroleum
     """.split()  # noqa: SIM905 (a word list reads best as words)
 )
 # Heads that name one body even bare ("Parliament", "Senate", the "Army" of the article's
@@ -178,12 +191,15 @@ def classify(text: str, label: str, table: FormsTable) -> EntityType | None:
     place, "... Convention" neither); the type the corpus mostly gives the name (learned);
     and NER's own label, minus demonyms tagged as names ("Azerbaijanis").
     """
-    if table.ignored(text) or (not text[:1].isupper() and not any(c.isupper() for c in text)):
+    if table.ignored(text):
+        return None
+    if (entry := table.curated(text)) is not None:
+        # Curated forms as curated, capitals or not ("5+1 group").
+        return entry.type
+    if not text[:1].isupper() and not any(c.isupper() for c in text):
         # No capital letter, no name: "metro", "woodland" are no places even where a town is
         # called so.
         return None
-    if (entry := table.curated(text)) is not None:
-        return entry.type
     if label == "PERSON" and (entry := table.curated(strip_titles(text)[0])) is not None:
         return entry.type
     place = find_place(text)
@@ -205,12 +221,12 @@ def classify(text: str, label: str, table: FormsTable) -> EntityType | None:
         return learned
     if is_demonym(text):
         return None
-    if label == "ORG" and _looks_like_a_person(text, table):
+    if label == "ORG" and looks_like_a_person(text, table):
         return "person"
     return LABELS[label]
 
 
-def _looks_like_a_person(text: str, table: FormsTable) -> bool:
+def looks_like_a_person(text: str, table: FormsTable) -> bool:
     """Whether a span NER called an organisation is a person's name: "Nemat Sadeqi".
 
     Two to four capitalised words opened by a given name the corpus knows (learned), with no
@@ -236,9 +252,11 @@ def is_generic(text: str) -> bool:
     words = [w.casefold().rstrip(".,") for w in text.split()]
     words = [w for w in words if w not in _ACRONYM_SKIP]
     # "British Defense" (before "Secretary"): a demonym and fields only name no body, where
-    # a demonym and a head do ("British Embassy").
+    # a demonym and a head do ("British Embassy"), and so does a capitalised "Government"
+    # ("Scottish Government", as against "the Scottish government").
     if len(words) > 1 and is_demonym(words[0]):
-        return all(w in FIELD_WORDS for w in words[1:])
+        government = text.split()[-1] == "Government"
+        return not government and all(w in FIELD_WORDS for w in words[1:])
     if len(words) == 1 and words[0] in PLACE_HEADS:
         return True
     if not words or not all(w in ORG_HEADS or w in FIELD_WORDS for w in words):
@@ -280,11 +298,21 @@ def _type_by_head(text: str, label: str) -> EntityType | Literal[""] | None:
         return "" if head in NOT_ENTITY_HEADS else None
     strong = label != "PERSON"
     lowered = [w.casefold() for w in words]
+    if " ".join(lowered[-2:]) in _COMPETITION_ENDS:
+        return ""
+    # "Asia-Pacific Affairs", "Consular Rights": what a deputy or a convention deals with; a
+    # body's name has a head ("Bureau of Consular Affairs", "Council on ... Relations").
+    if lowered[-1] in _DEALT_WITH and not any(w in ORG_HEADS for w in lowered):
+        return ""
     # "Ministry of Foreign Affairs", "Intelligence Organization of Fars Province", "Exhibition
     # of Food": the head of "A of B" is A's, before the last word.
     for joint in ("of", "for", "on"):
         if joint in lowered[1:]:
-            by_joint = _head_type(lowered[lowered.index(joint, 1) - 1].rstrip("."), strong)
+            before_joint = lowered[lowered.index(joint, 1) - 1].rstrip(".")
+            # "House of Cinema", "House of Representatives": a body; "White House" a building.
+            if joint == "of" and before_joint == "house":
+                return "organization"
+            by_joint = _head_type(before_joint, strong)
             if by_joint is not None:
                 return by_joint
     by_last = _head_type(head, strong)
@@ -298,7 +326,7 @@ def _type_by_head(text: str, label: str) -> EntityType | Literal[""] | None:
 
 def _head_type(head: str, strong: bool) -> EntityType | Literal[""] | None:
     """The type one head word gives a name (weak heads only where NER did not say person)."""
-    if head in NOT_ENTITY_HEADS and (strong or head not in _WEAK_NOT_ENTITY_HEADS):
+    if head in NOT_ENTITY_HEADS and (strong or head not in WEAK_NOT_ENTITY_HEADS):
         return ""
     if head in ORG_HEADS and (strong or head not in _WEAK_HEADS):
         return "organization"
@@ -345,7 +373,7 @@ def initials(name: str) -> str:
 
 def resolve(mentions: Sequence[Mention], table: FormsTable) -> list[Resolved]:
     """The entities of one article from its mentions, in order of first mention."""
-    mentions = _retype_surnames(mentions, table)
+    mentions = _retype_surnames(_retype_short_bodies(mentions, table), table)
     resolved = (
         _resolve_people([m for m in mentions if m.kind == "person"], table)
         + _resolve_organizations([m for m in mentions if m.kind == "organization"], table)
@@ -366,14 +394,18 @@ def _retype_surnames(mentions: Sequence[Mention], table: FormsTable) -> list[Men
     """
     person_words: set[str] = set()
     person_names: set[str] = set()
+    named_by_surname = _named_by_surname(mentions, table)
     for mention in mentions:
-        if mention.kind == "person" and not mention.tentative:
+        if (mention.kind == "person" and not mention.tentative) or mention in named_by_surname:
             core = fold(strip_titles(mention.text)[0])
             if len(core.split()) >= 2:
                 person_words.update(w for w in core.split() if w not in NAME_PARTICLES)
                 person_names.add(core)
     out = []
     for mention in mentions:
+        if mention in named_by_surname:
+            out.append(Mention(mention.text, "person"))
+            continue
         key = fold(mention.text)
         place = find_place(mention.text)
         # One word of a person's name, or the trailing words ("Alemi Balkhi").
@@ -392,6 +424,57 @@ def _retype_surnames(mentions: Sequence[Mention], table: FormsTable) -> list[Men
         else:
             out.append(mention)
     return out
+
+
+def _retype_short_bodies(mentions: Sequence[Mention], table: FormsTable) -> list[Mention]:
+    """Person mentions that are an organisation of the article without its head words.
+
+    "The Louvre" (a person to NER) after "Louvre Museum"; known places and curated names keep
+    their type.
+    """
+    short = set()
+    for mention in mentions:
+        words = fold(mention.text).split()
+        if mention.kind == "organization" and len(words) >= 2 and words[-1] in ORG_HEADS:
+            while words and words[-1] in ORG_HEADS:
+                words.pop()
+            short.add(" ".join(words))
+    return [
+        Mention(m.text, "organization")
+        if m.kind == "person"
+        and fold(m.text) in short
+        and find_place(m.text) is None
+        and table.curated(m.text) is None
+        else m
+        for m in mentions
+    ]
+
+
+def _named_by_surname(mentions: Sequence[Mention], table: FormsTable) -> set[Mention]:
+    """Organisation or place mentions that are a person's full name, by how the article goes on.
+
+    "Marion Bartoli" (an organisation to NER), then "Bartoli" alone four times: news names a
+    person in full once and by the surname after, where a body or a place is seldom named by
+    its last word alone. Only two or three capitalised words with no head word or acronym,
+    not ending with a known place ("Bayern Munich", then "Munich", stays), and a bare last
+    word that NER did not call an organisation ("Royal Dutch Shell", then "Shell", stays).
+    """
+    bare = {
+        fold(m.text) for m in mentions if m.kind != "organization" and " " not in m.text.strip()
+    }
+    found = set()
+    for mention in mentions:
+        words = mention.text.split()
+        if mention.kind == "person" or not 2 <= len(words) <= 3 or fold(words[-1]) not in bare:
+            continue
+        if not all(w[:1].isupper() and not is_acronym(w) for w in words):
+            continue
+        if _type_by_head(mention.text, "ORG") is not None or table.curated(mention.text):
+            continue
+        if find_place(mention.text) or find_place(words[-1]) or is_demonym(words[0]):
+            continue
+        found.add(mention)
+    return found
 
 
 @dataclass
@@ -538,10 +621,14 @@ def _resolve_organizations(mentions: Sequence[Mention], table: FormsTable) -> li
         elif len(group.words) >= 2 or group.key not in ORG_HEADS:
             # "Shell" for "Royal Dutch Shell", "Guards Corps" for "Islamic Revolution Guards
             # Corps"; but never a bare "Ministry" for one of several ministries.
+            # Not "United Nations" for "General Assembly of the United Nations": a body "of"
+            # another is a part of it, not the same body.
             longer = [
                 g
                 for g in groups
-                if len(g.words) > len(group.words) and g.words[-len(group.words) :] == group.words
+                if len(g.words) > len(group.words)
+                and g.words[-len(group.words) :] == group.words
+                and g.words[-len(group.words) - 1] not in _PART_OF
             ]
             # "IndyMac" for "IndyMac Bank": the name without its head words.
             longer = longer or [
@@ -572,6 +659,12 @@ def _resolve_locations(mentions: Sequence[Mention], table: FormsTable) -> list[R
     """Places: curated names, then the gazetteer's name for a country, else the text's own."""
     out: dict[str, tuple[str, list[str]]] = {}
     for mention in mentions:
+        spelled = out.get(fold(mention.acronym_of or ""))
+        if spelled is not None:
+            # "NSW" after "New South Wales (": a form of that place.
+            if mention.text not in spelled[1]:
+                spelled[1].append(mention.text)
+            continue
         entry = table.lookup("location", mention.text)
         place = find_place(mention.text)
         if entry is not None:

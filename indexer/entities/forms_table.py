@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -23,8 +23,10 @@ REPO = Path(__file__).resolve().parents[2]
 CURATED_DIR = REPO / "seeds" / "entities"
 # JSON Lines, but not named `.jsonl`: `indexer load seeds/` must not read them as articles.
 CURATED_SUFFIX = ".entities"
-# Derived state, like the index itself: kept out of the repository.
-DEFAULT_LEARNED = REPO / ".cache" / "entities" / "learned.jsonl"
+# The learned layer is derived state, like the index itself: kept out of the repository. In a
+# checkout it lives in the checkout's .cache; an installed package's directory (site-packages)
+# is no place to write, so there it lives in the user's cache directory, in this folder.
+CACHE_APP = "news-search"
 LEARNED_ENV = "ENTITY_FORMS_TABLE"
 # The name the variable had before surface forms were called forms; read when the new one is unset.
 LEGACY_LEARNED_ENV = "ENTITY_ALIASES"
@@ -206,7 +208,22 @@ def learned_path(path: Path | None = None) -> Path:
     for name in (LEARNED_ENV, LEGACY_LEARNED_ENV):
         if os.environ.get(name):
             return Path(os.environ[name])
-    return DEFAULT_LEARNED
+    return default_learned()
+
+
+def default_learned(repo: Path = REPO, environ: Mapping[str, str] = os.environ) -> Path:
+    """The learned layer's default file: the checkout's .cache, or the user's cache directory.
+
+    A checkout is a directory with the project's pyproject.toml beside the packages; an
+    installed package has none.
+    """
+    if (repo / "pyproject.toml").is_file():
+        return repo / ".cache" / "entities" / "learned.jsonl"
+    base = Path(environ["XDG_CACHE_HOME"]) if environ.get("XDG_CACHE_HOME") else None
+    if base is None or not base.is_absolute():
+        # The XDG spec: a relative value is invalid and is ignored.
+        base = Path.home() / ".cache"
+    return base / CACHE_APP / "entities" / "learned.jsonl"
 
 
 @lru_cache(maxsize=4)

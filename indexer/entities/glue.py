@@ -27,7 +27,7 @@ from indexer.entities.canonical import (
 )
 from indexer.entities.forms_table import FormsTable
 from indexer.entities.gazetteer import Place, find_place, is_demonym, overrules_person
-from indexer.entities.normalize import TITLES, fold, title_key
+from indexer.entities.normalize import NAME_PARTICLES, TITLES, fold, title_key
 
 Piece = tuple[str, str]
 # A place this big is one of the places a glued span may be made of even where it is no
@@ -62,6 +62,28 @@ _LED_BODIES = frozenset({"administration", "government", "cabinet"})
 _PLURAL_OWNERS = frozenset(
     {"people", "children", "women", "men", "workers", "martyrs", "veterans", "farmers"}
 )
+# The first halves of joint nationalities: "Anglo-Dutch", "Sino-Russian", "Franco-German".
+_DEMONYM_PREFIXES = frozenset(
+    """
+    anglo franco sino russo indo afro euro irano turco greco italo austro german hispano luso
+    judeo perso arabo
+    """.split()  # noqa: SIM905 (a word list reads best as words)
+)
+# Words that open the official names of states, never a club's or a person's ("Kingdom of
+# Spain"); a name "X of Spain" made of other words is X, from Spain.
+_STATE_WORDS = frozenset(
+    """
+    kingdom republic emirate emirates sultanate principality state states commonwealth
+    government people president king queen prince princess duke emir sultan
+    """.split()  # noqa: SIM905 (a word list reads best as words)
+)
+# Field words that describe the next word rather than end a name.
+_FIELD_ADJECTIVES = frozenset(
+    """
+    national foreign urban digital cultural consular rural environmental social judicial legal
+    state
+    """.split()  # noqa: SIM905 (a word list reads best as words)
+)
 # Words that join the parts of one name: a place after them belongs to it ("Bank of Iran").
 _CONNECTORS = frozenset({"of", "for", "and", "in", "on", "the", "&", "de", "du", "des"})
 
@@ -82,14 +104,33 @@ def split_glued(text: str, label: str, table: FormsTable) -> list[Piece]:
         return [(p, "GPE") for p in dashed]
     if table.curated(text) is not None or table.ignored(text) or find_place(text) is not None:
         return [(text, label)]
-    text = _without_tail(text, label)
+    text = _without_tail(_without_compound_demonym(text), label)
     rules = (_possessive, _places_only, _list_of_names, _lowercase_inside, _titled_person)
-    more = (_persons_government, _acronym_first, _trailing_place, _surname_first, _person_after)
+    more = (
+        _persons_government,
+        _acronym_first,
+        _trailing_place,
+        _surname_first,
+        _person_after,
+        _of_country,
+    )
     for rule in (*rules, *more):
         pieces = rule(text, label, table)
         if pieces is not None:
             return pieces
     return split_leading_place(text, label)
+
+
+def _without_compound_demonym(text: str) -> str:
+    """A name without the joint nationality before it: "Anglo-Dutch Royal Dutch Shell PLC"."""
+    words = text.split()
+    if len(words) < 2:
+        return text
+    parts = words[0].split("-")
+    joint = len(parts) > 1 and all(
+        p.casefold() in _DEMONYM_PREFIXES or is_demonym(p) for p in parts
+    )
+    return " ".join(words[1:]) if joint else text
 
 
 def _without_tail(text: str, label: str) -> str:
@@ -316,6 +357,27 @@ def _persons_government(text: str, label: str, table: FormsTable) -> list[Piece]
     return [(person, "PERSON")] if table.lookup("person", person) is not None else None
 
 
+def _of_country(text: str, label: str, table: FormsTable) -> list[Piece] | None:
+    """A club or a person, "of" and their country: "Sevilla of Spain", "Marion Bartoli of
+    France". A head word, field or state word before "of" makes one name ("Bank of Spain",
+    "Ministry of Culture of Iran", "Kingdom of Spain")."""
+    words = text.split()
+    if label not in ("ORG", "PERSON") or "of" not in words[1:-1]:
+        return None
+    at = words.index("of", 1)
+    name, country = words[:at], " ".join(words[at + 1 :])
+    place = find_place(country)
+    if place is None or place.kind != "country" or not all(w[:1].isupper() for w in name):
+        return None
+    lowered = [w.casefold().rstrip(".") for w in name]
+    if _has_head(name) or any(
+        w in FIELD_WORDS or w in _STATE_WORDS or w in NOT_ENTITY_HEADS or title_key(w) in TITLES
+        for w in lowered
+    ):
+        return None
+    return [(" ".join(name), label), (country, "GPE")]
+
+
 def _person_after(text: str, label: str, table: FormsTable) -> list[Piece] | None:
     """An organisation or a place, then a person's name that a learned given name opens.
 
@@ -328,7 +390,9 @@ def _person_after(text: str, label: str, table: FormsTable) -> list[Piece] | Non
         return None
     for start in range(1, len(words) - 1):
         person = words[start:]
-        if len(person) > 4 or not table.is_given_name(person[0]):
+        if len(person) > 4:
+            continue
+        if not table.is_given_name(person[0]) and not _bare_person(words, start, label):
             continue
         if not all(w[:1].isupper() for w in person) or _has_head(person[-1:]):
             continue
@@ -344,3 +408,38 @@ def _person_after(text: str, label: str, table: FormsTable) -> list[Piece] | Non
         before_label = "GPE" if _glued_place(before, label, table) else label
         return [(before, before_label), (" ".join(person), "PERSON")]
     return None
+
+
+def _bare_person(words: list[str], start: int, label: str) -> bool:
+    """Whether the words from `start` on are a person's name that no given name announces.
+
+    Only two or three capitalised words (particles allowed) after an organisation's head or
+    field word ("Iraqi Ministry of Electricity | Musab Al-Mpdares", "Council on
+    American-Islamic Relations | Alia Salem"): no head, field or state word, title, demonym
+    or place among them.
+    """
+    person = words[start:]
+    ending = words[start - 1].casefold().rstrip(".")
+    if label != "ORG" or not 2 <= len(person) <= 3 or person[-1][:1].islower():
+        return False
+    if ending in _FIELD_ADJECTIVES or not (ending in FIELD_WORDS or ending in ORG_HEADS):
+        # "Office of Foreign | Assets Control", "National | Hockey League": an adjective
+        # ends no name.
+        return False
+    return not any(
+        _has_head([w])
+        or w.casefold() in FIELD_WORDS
+        or w.casefold() in _STATE_WORDS
+        or title_key(w) in TITLES
+        or is_demonym(w)
+        or _is_big_place(w)
+        or is_acronym(w)
+        for w in person
+        if w.split("-")[0] not in NAME_PARTICLES
+    )
+
+
+def _is_big_place(word: str) -> bool:
+    """Whether a word names a place that no person's name shares ("Salem" is both)."""
+    place = find_place(word)
+    return place is not None and overrules_person(place)

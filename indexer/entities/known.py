@@ -22,6 +22,10 @@ _MIN_CHARS = 3
 Span = tuple[int, int, str]
 
 
+# NER's labels for numbers and amounts.
+_NUMERIC = frozenset({"CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY", "DATE", "TIME"})
+
+
 class KnownNames:
     """Finds the curated forms of a forms table in documents (case as written)."""
 
@@ -49,7 +53,10 @@ class KnownNames:
     def spans(self, doc: Doc, taken: list[Span]) -> list[Span]:
         """Matches of curated forms that no span in `taken` overlaps, longest first."""
         busy = [False] * len(doc)
-        for start, end, _ in taken:
+        for start, end, label in taken:
+            if label in _NUMERIC:
+                # "5" of "5+1 group", a cardinal to NER: numbers never hide a name.
+                continue
             for index in range(start, end):
                 busy[index] = True
         found: list[Span] = []

@@ -12,6 +12,12 @@ _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 # "Khamenei's" -> "Khamenei"; "Jones'" -> "Jones" (only the apostrophe goes).
 _POSSESSIVE = re.compile("['\u2019]s$|(?<=s)['\u2019]$")
 _LONE_S = re.compile(r"(?<=\w)\s+s$")
+# What NER runs into a name that is no part of it: a former-, a score or clock time after it
+# ("ex-Real Madrid", "Morocco 1-0", "Edmonton 3:54"), a hyphenated participle ("Donald
+# Trump-ordered", "U.S.-led").
+_LEADING_EX = re.compile(r"^(?:ex|former)\s*-\s*(?=[A-Z])")
+_TRAILING_FIGURES = re.compile(r"\s+\d{1,2}[:\-\u2013]\d{1,2}$")
+_TRAILING_PARTICIPLE = re.compile(r"(?<=[\w.])\s*-\s*(?:[a-z]+ed|run|born|made|style|owned|built)$")
 _TRAILING_CONNECTOR = re.compile(r"(?:\s+(?:and|of|the|for|&))+$")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -59,6 +65,8 @@ def clean_mention(text: str) -> str | None:
     """The mention as a value: no leading article, possessive, quotes or extra spaces."""
     value = " ".join(_CONTROL.sub(" ", text).split()).strip(QUOTES + " .,;:!?()[]{}|=")
     value = _LEADING_ARTICLE.sub("", value)
+    value = _LEADING_EX.sub("", value)
+    value = _TRAILING_PARTICIPLE.sub("", _TRAILING_FIGURES.sub("", value))
     value = _POSSESSIVE.sub("", value).strip(QUOTES + " .,;:-|=")
     # Headlines that lost their apostrophes keep a lone "s": "West s humiliation".
     value = _LONE_S.sub("", value)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import sys
 from collections.abc import Collection
 from pathlib import Path
+from typing import Any
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 # Hand annotation must be exhaustive, so the frame leaves out the longest bodies (about 2 % of
@@ -50,6 +52,22 @@ DEV_LATER_STRATA: Strata = (
     ("corpus-tehrantimes", "Zarif", 8),
 )
 
+# A fourth draw, by topic (the second round of issue 13): rules written on random and diplomatic
+# articles met few clubs, companies, museums or embassies, the names whose types test still gets
+# wrong. Wikinews by its top-level category, Tehran Times (no categories) by words of each
+# topic; all earlier ids excluded, a seed of its own.
+DEV_TOPICS_SEED = 41
+DEV_TOPICS_STRATA: Strata = (
+    ("corpus", "category:Sports", 6),
+    ("corpus", "category:Economy and business", 5),
+    ("corpus", "category:Culture and entertainment", 5),
+    ("corpus", "category:Politics and conflicts", 4),
+    ("corpus-tehrantimes", "football|volleyball|wrestling|futsal|basketball", 6),
+    ("corpus-tehrantimes", "company|companies|bank|CEO|stock exchange", 6),
+    ("corpus-tehrantimes", "museum|film|festival|heritage|exhibition", 6),
+    ("corpus-tehrantimes", "ambassador|embassy|Foreign Minister", 6),
+)
+
 
 def frame(corpus: str, needle: str | None) -> list[str]:
     """Ids of the articles a stratum draws from, in file order."""
@@ -57,13 +75,25 @@ def frame(corpus: str, needle: str | None) -> list[str]:
     for path in sorted((SHARED / corpus).glob("*.jsonl")):
         for line in path.open(encoding="utf-8"):
             record = json.loads(line)
-            body = record["body"]
-            if len(body) > MAX_BODY_CHARS:
-                continue
-            if needle is not None and needle not in f"{record['title']}\n{body}":
-                continue
-            ids.append(record["id"])
+            if len(record["body"]) <= MAX_BODY_CHARS and matches(record, needle):
+                ids.append(record["id"])
     return ids
+
+
+def matches(record: dict[str, Any], needle: str | None) -> bool:
+    """Whether an article is in a stratum's frame.
+
+    A needle is text in the title or body ("Zarif"), whole words of which any one will do
+    ("football|futsal"), or a Wikinews category ("category:Sports").
+    """
+    if needle is None:
+        return True
+    if needle.startswith("category:"):
+        return needle.removeprefix("category:") in record.get("categories", ())
+    text = f"{record['title']}\n{record['body']}"
+    if "|" in needle:
+        return re.search(rf"\b(?:{needle})\b", text) is not None
+    return needle in text
 
 
 def draw(seed: int, strata: Strata, exclude: Collection[str] = ()) -> list[str]:
@@ -88,7 +118,8 @@ def split_ids(split: str) -> list[str]:
         return test
     extra = draw(DEV_EXTRA_SEED, DEV_EXTRA_STRATA, exclude=frozenset(dev + test))
     later = draw(DEV_LATER_SEED, DEV_LATER_STRATA, exclude=frozenset(dev + test + extra))
-    return dev + extra + later
+    earlier = frozenset(dev + test + extra + later)
+    return dev + extra + later + draw(DEV_TOPICS_SEED, DEV_TOPICS_STRATA, exclude=earlier)
 
 
 if __name__ == "__main__":

@@ -31,9 +31,12 @@ NOT_SOURCES = shutil.ignore_patterns(
 )
 
 
-def run(*cmd: str | Path, cwd: Path, timeout: float = 600) -> str:
+def run(
+    *cmd: str | Path, cwd: Path, timeout: float = 600, extra_env: dict[str, str] | None = None
+) -> str:
     """Run a command outside the checkout, without the caller's PYTHONPATH; return its stdout."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env.update(extra_env or {})
     done = subprocess.run(
         [str(part) for part in cmd],
         cwd=cwd,
@@ -110,6 +113,17 @@ def test_the_installed_indexer_extracts_the_same_entities_as_the_checkout(
     installed = entities(venv / "bin" / "python", tmp_path)
     assert installed["person"]
     assert installed == entities(Path(sys.executable), REPO)
+
+
+def test_the_installed_indexer_learns_into_the_users_cache_not_site_packages(
+    venv: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    env = {"XDG_CACHE_HOME": str(cache), "ENTITY_FORMS_TABLE": "", "ENTITY_ALIASES": ""}
+    learn = (venv / "bin" / "python", "-m", "indexer", "entities", "--learn", SEED)
+    run(*learn, cwd=tmp_path, extra_env=env)
+    assert (cache / "news-search" / "entities" / "learned.jsonl").is_file()
+    assert not list(site_packages(venv).glob(".cache"))
 
 
 @pytest.fixture

@@ -60,7 +60,9 @@ def test_learning_writes_the_learned_table_and_prints_no_records(fake_pipeline, 
     learned = tmp_path / "learned.jsonl"
     result = CliRunner().invoke(main, ["entities", "--learn", "--forms-table", str(learned), SEED])
     assert result.exit_code == 0, result.output
+    assert "learning from 1 articles: 1 to read with NER, 0 unchanged" in result.output
     assert "learned forms: 0 entries from 1 articles (1 new)" in result.output
+    assert "1 read with NER" in result.output
     assert learned.is_file()
 
 
@@ -78,6 +80,7 @@ def test_learning_again_from_unchanged_articles_costs_no_ner(fake_pipeline, tmp_
     assert CliRunner().invoke(main, learn).exit_code == 0
     again = CliRunner().invoke(main, learn)
     assert "from 1 articles (0 new)" in again.output
+    assert "0 to read with NER, 1 unchanged" in again.output
     assert built == [1]
     source.write_text(json.dumps({"id": "x1", "title": "T", "body": "B, changed"}) + "\n")
     assert CliRunner().invoke(main, learn).exit_code == 0

@@ -317,6 +317,10 @@ def test_a_martyrs_title_stays_out_of_the_name():
         ("Israeli National Security Adviser", "ORG", None),  # a role
         ("Investment and Foreign Trade", "ORG", None),
         ("Grand Theft Auto Saga", "ORG", None),
+        ("Azadi Arena", "ORG", "location"),  # sites of sport and culture
+        ("Vahdat Theatre", "ORG", "location"),
+        ("Burj Khalifa", "ORG", "location"),  # a tower's head opens its name
+        ("Australian Open Singles", "ORG", None),  # parts of a tournament
     ],
 )
 def test_more_heads_roles_and_fields(text, label, kind):
@@ -365,3 +369,87 @@ def test_an_article_that_spells_a_name_out_keeps_it_spelled_out():
 
 def test_a_demonym_and_a_head_name_a_body():
     assert not is_generic("British Embassy")
+    # A capitalised "Government" names one, where the demonym and a lowercase one do not.
+    assert not is_generic("Scottish Government")
+    assert is_generic("Scottish government")
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "kind"),
+    [
+        ("AFC Champions League", "ORG", None),  # a competition
+        ("Volleyball Nations League", "ORG", None),
+        ("Arab League", "ORG", "organization"),  # a body
+        ("BigPond Media", "PERSON", "organization"),
+        # What a deputy or a convention deals with; a body's name has a head.
+        ("Asia-Pacific Affairs", "ORG", None),
+        ("Consular Rights", "ORG", None),
+        ("Bureau of Consular Affairs", "ORG", "organization"),
+        ("Council on American-Islamic Relations", "ORG", "organization"),
+        ("Iranian House of Cinema", "FAC", "organization"),  # a house of ... is a body
+        ("Leinster House", "ORG", "organization"),  # (no head: NER's type)
+    ],
+)
+def test_competitions_are_no_bodies_and_media_names_one(text, label, kind):
+    assert classify(text, label, EMPTY) == kind
+
+
+def test_a_full_name_the_article_goes_on_to_call_by_its_last_word_is_a_person():
+    found = resolve(
+        [
+            Mention("Marion Bartoli", "organization"),
+            Mention("Bartoli", "location"),
+            Mention("Royal Dutch Shell", "organization"),
+            Mention("Shell", "organization"),
+            Mention("Bayern Munich", "location"),
+            Mention("Munich", "location"),
+        ],
+        EMPTY,
+    )
+    assert [(r.kind, r.name) for r in found] == [
+        ("person", "Marion Bartoli"),
+        ("organization", "Royal Dutch Shell"),
+        ("location", "Bayern Munich"),
+        ("location", "Munich"),
+    ]
+
+
+def test_a_body_of_another_body_stays_apart_from_it():
+    found = resolve(
+        [
+            Mention("General Assembly of the United Nations", "organization"),
+            Mention("United Nations", "organization"),
+            Mention("Royal Dutch Shell", "organization"),
+            Mention("Shell", "organization"),
+        ],
+        EMPTY,
+    )
+    assert [r.name for r in found] == [
+        "General Assembly of the United Nations",
+        "United Nations",
+        "Royal Dutch Shell",
+    ]
+
+
+def test_a_person_named_as_an_organisation_of_the_article_without_its_head_is_that_body():
+    found = resolve(
+        [
+            Mention("Louvre Museum", "organization"),
+            Mention("Louvre", "person"),
+            Mention("Tehran Municipality", "organization"),
+            Mention("Tehran", "person"),
+        ],
+        EMPTY,
+    )
+    assert [(r.kind, r.name) for r in found] == [
+        ("organization", "Louvre Museum"),
+        ("organization", "Tehran Municipality"),
+        ("person", "Tehran"),  # a known place is never a body so
+    ]
+
+
+def test_curated_forms_keep_their_type_without_a_capital_and_others_need_one():
+    table = FormsTable((KnownEntity("o:p5+1", "organization", "P5+1", ("5+1 group",)),))
+    assert classify("5+1 group", "CARDINAL", table) == "organization"
+    assert classify("woodland", "GPE", table) is None
+    assert classify("U.S. Treasury", "ORG", table) == "organization"

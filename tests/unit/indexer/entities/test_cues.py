@@ -2,8 +2,9 @@
 
 import pytest
 import spacy
+from spacy.tokens import Span
 
-from indexer.entities.cues import context_cue
+from indexer.entities.cues import after_club_noun, context_cue
 
 NLP = spacy.blank("en")
 
@@ -28,6 +29,11 @@ def cue(text: str, name: str, label: str = "PERSON"):
         ("Rosatom chief Alexei Likhachev visited.", "Rosatom", "organization"),
         ("Tasnim reported on Sunday.", "Tasnim", "organization"),
         ("Zarif told Kar-va-Kargar newspaper in an interview.", "Kar-va-Kargar", "organization"),
+        ("Morocco head coach Herve Renard is a candidate.", "Herve Renard", "person"),
+        ("the assassination of political icon Pim Fortuyn", "Pim Fortuyn", "person"),
+        ("held in the small town of Alpena in Michigan", "Alpena", "location"),
+        ("in the provinces of Ilam, Isfahan, Semnan, Sistan and Fars", "Semnan", "location"),
+        ("rimming the Valles Marineris canyon .", "Valles Marineris", "location"),
     ],
 )
 def test_words_around_a_mention_give_its_type(text, name, kind):
@@ -41,6 +47,7 @@ def test_words_around_a_mention_give_its_type(text, name, kind):
         ("He lived in New York for years.", "New York"),  # no bare one-word name
         ("Zarif told reporters.", "Zarif"),
         ("the Ministry of Health said", "Health"),  # "of" is no cue
+        ("In Isfahan, Zarif said so.", "Zarif"),  # no list goes on after the name
     ],
 )
 def test_no_cue_where_the_words_around_say_nothing_sure(text, name):
@@ -57,3 +64,19 @@ def test_no_cue_where_the_words_around_say_nothing_sure(text, name):
 )
 def test_a_preposition_of_place_says_nothing_of_a_body_or_a_work(text, name, label):
     assert cue(text, name, label) is None
+
+
+def test_a_known_place_listed_with_a_place_is_a_place_even_where_ner_said_organisation():
+    doc = NLP("sites abroad such as those in Armenia and Zanzibar , he said")
+    doc.ents = [Span(doc, 6, 7, label="GPE"), Span(doc, 8, 9, label="ORG")]
+    assert context_cue(doc, 8, 9, "ORG") == "location"
+    other = NLP("talks between Armenia and Rosatom began")
+    other.ents = [Span(other, 2, 3, label="GPE"), Span(other, 4, 5, label="ORG")]
+    assert context_cue(other, 4, 5, "ORG") is None  # no known place: a body listed with one
+
+
+def test_a_role_cues_a_person_only_before_a_full_name_and_a_club_noun_a_club():
+    assert cue("The coach Renard said.", "Renard", "ORG") is None
+    doc = NLP("English side Tottenham have been drawn against Sevilla")
+    assert after_club_noun(doc, 2, 3)
+    assert not after_club_noun(doc, 7, 8)

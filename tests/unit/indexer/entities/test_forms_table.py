@@ -1,6 +1,7 @@
 """The forms table: curated data in seeds/ first, learned entries where curation is silent."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +11,8 @@ from indexer.entities.forms_table import (
     FormsTableError,
     KnownEntity,
     curated_table,
+    default_learned,
+    learned_path,
     load_forms_table,
     write_entries,
 )
@@ -119,3 +122,29 @@ def test_votes_and_given_names_are_read_back_from_the_learned_file(tmp_path):
     assert table.lookup("organization", "Rosatom") is None
     assert table.is_given_name("abbas") and not table.is_given_name("Raisi")
     assert [e.name for e in table.entries if not e.id.startswith(VOTE_PREFIX)] == ["Ebrahim Raisi"]
+
+
+def test_the_learned_layer_lives_in_the_checkout_or_else_in_the_users_cache(tmp_path, monkeypatch):
+    checkout, installed = tmp_path / "checkout", tmp_path / "site-packages"
+    (checkout / "indexer").mkdir(parents=True)
+    (checkout / "pyproject.toml").write_text("[project]\n")
+    (installed / "indexer").mkdir(parents=True)
+    learned = ("entities", "learned.jsonl")
+    assert default_learned(checkout, {}) == checkout.joinpath(".cache", *learned)
+    cache = tmp_path / "xdg"
+    assert default_learned(installed, {"XDG_CACHE_HOME": str(cache)}) == cache.joinpath(
+        "news-search", *learned
+    )
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    # Unset, or relative (which the XDG spec says to ignore): ~/.cache.
+    for environ in ({}, {"XDG_CACHE_HOME": "relative/cache"}):
+        assert default_learned(installed, environ) == tmp_path.joinpath(
+            "home", ".cache", "news-search", *learned
+        )
+
+
+def test_this_checkout_keeps_its_learned_layer_in_its_own_cache(monkeypatch):
+    for name in ("ENTITY_FORMS_TABLE", "ENTITY_ALIASES"):
+        monkeypatch.delenv(name, raising=False)
+    repo = Path(__file__).resolve().parents[4]
+    assert learned_path() == repo / ".cache" / "entities" / "learned.jsonl"

@@ -98,6 +98,15 @@ def test_a_place_or_demonym_after_a_persons_name_is_cut_off(text, label, pieces)
         ),
         # A given name inside a place's or a mosque's name opens no person.
         ("Imam Ali Mosque", "FAC", [("Imam Ali Mosque", "FAC")]),
+        # No given name known, but a head or field word ends a body and two names follow.
+        (
+            "Council on American-Islamic Relations Alia Salem",
+            "ORG",
+            [("Council on American-Islamic Relations", "ORG"), ("Alia Salem", "PERSON")],
+        ),
+        # An adjective ends no body: these are one name each.
+        ("Office of Foreign Assets Control", "ORG", [("Office of Foreign Assets Control", "ORG")]),
+        ("National Hockey League", "ORG", [("National Hockey League", "ORG")]),
     ],
 )
 def test_a_given_name_after_a_place_or_organisation_opens_a_person(text, label, pieces):
@@ -223,3 +232,24 @@ def test_two_known_surnames_and_a_leaders_administration_are_people():
     assert split_glued("Zarif Kerry", "PERSON", table) == [("Zarif", "PERSON"), ("Kerry", "PERSON")]
     assert split_glued("Trump Administration", "ORG", table) == [("Trump", "PERSON")]
     assert split_glued("Iranian Government", "ORG", table) == [("Iranian Government", "ORG")]
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "pieces"),
+    [
+        ("Sevilla of Spain", "ORG", [("Sevilla", "ORG"), ("Spain", "GPE")]),
+        ("Marion Bartoli of France", "PERSON", [("Marion Bartoli", "PERSON"), ("France", "GPE")]),
+        # A head, field or state word before "of" makes one name.
+        ("Bank of Spain", "ORG", [("Bank of Spain", "ORG")]),
+        ("Kingdom of Spain", "GPE", [("Kingdom of Spain", "GPE")]),
+        ("King of Spain", "PERSON", [("King of Spain", "PERSON")]),
+    ],
+)
+def test_a_name_of_its_country_is_the_name_and_the_country(text, label, pieces):
+    assert split_glued(text, label, TABLE) == pieces
+
+
+def test_a_joint_nationality_before_a_name_is_left_out():
+    assert split_glued("Anglo-Dutch Royal Dutch Shell PLC", "ORG", TABLE) == [
+        ("Royal Dutch Shell PLC", "ORG")
+    ]

@@ -18,6 +18,12 @@ from indexer.entities.normalize import clean_mention, fix_case, fold, strip_patr
         ("Jones'", "Jones"),
         ("Reuters.", "Reuters"),
         ("Iran International Exhibitions Company (IIEC", "Iran International Exhibitions Company"),
+        # What NER runs into a name: a former-, a score, a clock time, a participle.
+        ("ex-Real Madrid", "Real Madrid"),
+        ("Morocco 1-0", "Morocco"),
+        ("Edmonton 3:54", "Edmonton"),
+        ("Donald Trump-ordered", "Donald Trump"),
+        ("U.S.-led", "U.S"),  # as "U.S." is cleaned (both fold to "us")
     ],
 )
 def test_mentions_are_cleaned_to_values(mention, value):
