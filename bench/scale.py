@@ -18,7 +18,8 @@ next to the engine requests it makes (built by the same pure functions), back to
 see the same noise: /api/search without and with facet selections, /api/suggest,
 /api/facets/<name>?q=, the entity page's API, and deep paging with next_cursor. Also the
 node's heap used (and what global ordinals and fielddata hold), its process RSS, the index size
-per article, the names' count per kind and the sync times. Figures go to
+per article, the names' count per kind and the sync times, and the first search after a
+refresh (what a reader pays while articles are loaded). Figures go to
 artifacts/bench/scale-<size>.json; the index is deleted afterwards unless --keep. With --grow
 each size tops up the index of the size before it (the same first articles) instead of loading
 them all again.
@@ -73,6 +74,12 @@ FACET_SEARCHES: list[tuple[str, dict[str, Any]]] = [
     ("organization", {"q": "min", "query": "iran", "location": ["Iran"]}),
     ("location", {"q": "teh"}),
     ("location", {"q": "s", "query": "election"}),
+]
+# Searches timed as the first after a refresh: facets over many articles.
+AFTER_REFRESH_SEARCHES: list[dict[str, Any]] = [
+    {"q": "iran"},
+    {"q": "", "location": ["Iran"]},
+    {"q": "president"},
 ]
 # Searches paged through with next_cursor, and how many pages each.
 CURSOR_SEARCHES: list[dict[str, Any]] = [
@@ -349,6 +356,27 @@ def measure(run: Run, rounds: int, entities: Sequence[tuple[str, str]]) -> None:
             run.pages(query, record)
 
 
+def measure_after_refresh(run: Run, client: Elasticsearch, rounds: int) -> None:
+    """The first search after a small load's refresh, next to the refresh itself.
+
+    One article is written again and the index refreshed, as a load does every second; the
+    search that follows is the first on the new reader, so it pays for whatever the engine
+    builds per reader (global ordinals of the facet fields) unless the refresh already did.
+    """
+    alias = run.timer.alias
+    hit = client.search(index=alias, size=1, sort=[{"id": "asc"}])["hits"]["hits"][0]
+    for _ in range(rounds):
+        for query in AFTER_REFRESH_SEARCHES:
+            client.index(index=alias, id=hit["_id"], document=next(stamped(iter([hit["_source"]]))))
+            started = time.perf_counter()
+            client.indices.refresh(index=alias)
+            run.add("refresh", (time.perf_counter() - started) * 1000)
+            params = SearchParams.from_args(_Args(query))
+            _, lookup = engine_lookup(run.timer, params)
+            ms, _ = run.timer.es(build_search(params, alias, lookup).to_dict())
+            run.add("search_after_refresh_engine", ms)
+
+
 def report(samples: dict[str, list[float]]) -> dict[str, Any]:
     """Percentiles per sample, and service/engine ratios per kind of request."""
     figures = {name: percentiles(values) for name, values in sorted(samples.items())}
@@ -417,6 +445,7 @@ def main() -> int:
             timer = Timer(service, es_url, alias)
             run = Run(timer)
             measure(run, args.rounds, entity_names(client, alias))
+            measure_after_refresh(run, client, args.rounds * 3)
         finally:
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=30)
