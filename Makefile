@@ -148,12 +148,14 @@ bench-alerts: engine
 
 # One node holding 44k, 250k and a million articles: varied copies of `bench-articles` (no NER),
 # each size grown from the one before, every request next to its engine twin, heap and names
-# sync (artifacts/bench/scale-<size>.json). About an hour on 2 shared cores; the indices stay
-# (scale-<size>). SOURCE_URL: the engine holding bench-articles, if not this one; ES_HEAP sizes it.
+# sync (artifacts/bench/scale-<size>.json). About 80 minutes on 2 shared cores; the index stays
+# (scale-<size>). SOURCE_URL: the engine holding bench-articles, if not this one; ES_HEAP sizes it
+# (2g is enough). The service waits up to 30 s for the engine: at 1M some pages take seconds.
 SIZES ?= 44128,250000,1000000
 SOURCE_URL ?=
 bench-scale: engine
-	$(PY) bench/scale.py --sizes $(SIZES) --grow --no-merge --keep $(if $(SOURCE_URL),--source-url $(SOURCE_URL))
+	ES_TIMEOUT=30 $(PY) bench/scale.py --sizes $(SIZES) --grow --no-merge --keep \
+		$(if $(SOURCE_URL),--source-url $(SOURCE_URL))
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -23,6 +23,8 @@ refresh (what a reader pays while articles are loaded). Figures go to
 artifacts/bench/scale-<size>.json; the index is deleted afterwards unless --keep. With --grow
 each size tops up the index of the size before it (the same first articles) instead of loading
 them all again.
+At a million articles some pages take seconds on a busy machine: give the service time with
+ES_TIMEOUT=30 (it is handed to gunicorn), or a 503 stops the run.
 This is a script, not a timed test: on a shared 2-core machine compare ratios and medians.
 """
 
