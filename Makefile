@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 CORPUS ?=
 export INDEX_ALIAS ?= articles
 
-.PHONY: help setup chromium axe engine engine-stop engine-status cluster cluster-stop cluster-status learn index run serve dev test unit lint fmt bench-load bench-search bench-ingest bench-relevance bench-cluster-faults bench-cluster-shards bench-export bench-alerts bench-scale clean
+.PHONY: help setup chromium axe engine engine-stop engine-status cluster cluster-stop cluster-status learn index run serve dev test unit lint fmt bench-load bench-search bench-throughput bench-ingest bench-relevance bench-cluster-faults bench-cluster-shards bench-export bench-alerts bench-scale clean
 
 help:
 	@echo "make run      set up, start the engine, index seeds/ (+ CORPUS), serve on http://$(HOST):$(PORT)"
@@ -21,6 +21,7 @@ help:
 	@echo "make bench-load   load both shared corpora and report docs/s"
 	@echo "make bench-ingest docs/s of the full pipeline, NER alone and bulk alone (LIMIT=N for a subset)"
 	@echo "make bench-search suggest/search latency p50/p95/p99 against the engine alone"
+	@echo "make bench-throughput /api/search at 1, 8, 32 clients next to the engine (SERVING=...)"
 	@echo "make bench-relevance nDCG@10/P@5/R@10 of /api/search vs plain multi_match (SPLIT=test|dev|all)"
 	@echo "make bench-cluster-faults  searches lost per client setting while cluster nodes die or hang"
 	@echo "make bench-cluster-shards  load docs/s and search latency for 1-3 shards (on ES_URL)"
@@ -70,9 +71,10 @@ index: engine learn
 	$(PY) -m indexer reindex --if-outdated
 	$(PY) -m indexer load seeds/ $(CORPUS)
 
-# gunicorn, not the Flask development server: this is what people will use.
+# gunicorn, not the Flask development server: this is what people will use. The serving model
+# (threaded workers) is in gunicorn.conf.py, chosen by `make bench-throughput`.
 serve: setup
-	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - 'search:create_app()'
+	$(VENV)/bin/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) --access-logfile - 'search:create_app()'
 
 # The Flask development server with auto-reload, for working on the code.
 dev: setup
@@ -122,6 +124,12 @@ bench-ingest: engine
 # Suggest and search latency through gunicorn next to the engine alone (needs bench-load first).
 bench-search: engine
 	$(PY) bench/search_latency.py
+
+# /api/search at 1, 8 and 32 concurrent clients next to the identical engine requests, for each
+# serving model in SERVING (gunicorn worker class:workers[xthreads]), queries repeated and distinct.
+SERVING ?= sync:2,gthread:2x4
+bench-throughput: engine
+	$(PY) bench/throughput.py --serving $(SERVING)
 
 # Ranking quality on the held-out relevance set (needs bench-load first). Report test, tune on dev.
 # Measured on a copy of the loaded articles with the current mapping (the ranking uses its fields).

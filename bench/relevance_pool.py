@@ -1,16 +1,17 @@
 """Pool and judge the relevance gold set (tests/gold/relevance/GUIDELINES.md), blind.
 
     .venv/bin/python bench/relevance_pool.py pool [--rankings service,baseline,recall,manual]
+        [--depth N] [--split test] [--query QUERY-ID]
     .venv/bin/python bench/relevance_pool.py show QUERY-ID [--terms WORD,...] [--chars N]
     .venv/bin/python bench/relevance_pool.py judge QUERY-ID GRADES
 
 `pool` runs the rankings on the index (`--alias`, default `bench-articles`; `ES_URL`) and adds
-their articles to pool.jsonl: the service, baseline and recall rankings to depth 10, the manual
-expansion to depth 20. Only ids are kept, sorted, so nobody judging can tell which ranking found
-an article or where. `show` prints the query, its need and every pooled article of it that is not
-judged yet, in id order, with the text from the corpus files; `judge` records one grade (0, 1, 2)
-per article shown by `show`, in the same order (e.g. `judge test-07 2100212`), and refuses to
-touch a judgment already made.
+their articles to pool.jsonl: the service, baseline and recall rankings to depth 10 (`--depth N`
+for a deeper pool), the manual expansion to depth 20 (or N if deeper). Only ids are kept, sorted,
+so nobody judging can tell which ranking found an article or where. `show` prints the query, its
+need and every pooled article of it that is not judged yet, in id order, with the text from the
+corpus files; `judge` records one grade (0, 1, 2) per article shown by `show`, in the same order
+(e.g. `judge test-07 2100212`), and refuses to touch a judgment already made.
 """
 
 from __future__ import annotations
@@ -63,20 +64,27 @@ def manual_expansions(path: Path = GOLD / "manual-expansions.jsonl") -> dict[str
 
 
 def pooled(
-    query: Query, rankings: list[str], es: Elasticsearch, app: FlaskClient, alias: str
+    query: Query,
+    rankings: list[str],
+    es: Elasticsearch,
+    app: FlaskClient,
+    alias: str,
+    depth: int = DEPTH,
 ) -> set[str]:
-    """The articles the chosen rankings put in their first ranks for `query`."""
+    """The articles the chosen rankings put in their first `depth` ranks for `query`."""
     docs: set[str] = set()
     if "service" in rankings:
-        docs.update(service_ranking(app, query.q, DEPTH))
+        docs.update(service_ranking(app, query.q, depth))
     if "baseline" in rankings:
-        docs.update(engine_ranking(es, alias, baseline_query(query.q), DEPTH))
+        docs.update(engine_ranking(es, alias, baseline_query(query.q), depth))
     if "recall" in rankings:
         recall = recall_query(query.q, half=query.kind == "half")
-        docs.update(engine_ranking(es, alias, recall, DEPTH))
+        docs.update(engine_ranking(es, alias, recall, depth))
     if "manual" in rankings:
+        # The expansion is the pool's net for what the systems miss: never shallower than 20.
         expanded = manual_expansions()[query.id]
-        docs.update(engine_ranking(es, alias, manual_query(expanded), MANUAL_DEPTH))
+        size = max(depth, MANUAL_DEPTH)
+        docs.update(engine_ranking(es, alias, manual_query(expanded), size))
     return docs
 
 
@@ -138,6 +146,8 @@ def main() -> None:
     pool = commands.add_parser("pool", help="add the rankings' articles to pool.jsonl")
     pool.add_argument("--rankings", default=",".join(RANKINGS))
     pool.add_argument("--query", action="append", help="only these query ids")
+    pool.add_argument("--split", choices=SPLITS, help="only the queries of this split")
+    pool.add_argument("--depth", type=int, default=DEPTH, help="ranks pooled per ranking")
     look = commands.add_parser("show", help="print a query's unjudged pooled articles")
     look.add_argument("query")
     look.add_argument("--terms", default="", help="comma-separated words to count and quote")
@@ -153,13 +163,15 @@ def main() -> None:
         rankings = args.rankings.split(",")
         if unknown := set(rankings) - set(RANKINGS):
             parser.error(f"unknown rankings: {sorted(unknown)}")
+        if args.depth < 1:
+            parser.error(f"--depth must be at least 1, got {args.depth}")
         es, client = connect(args.alias)
         current = read_pool()
         for query in queries.values():
-            if args.query and query.id not in args.query:
+            if (args.query and query.id not in args.query) or args.split not in (None, query.split):
                 continue
             before = set(current.get(query.id, []))
-            found = pooled(query, rankings, es, client, args.alias)
+            found = pooled(query, rankings, es, client, args.alias, args.depth)
             current[query.id] = sorted(before | found)
             print(f"{query.id}: {len(current[query.id])} pooled (+{len(found - before)})")
         write_pool(current)

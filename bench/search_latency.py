@@ -120,12 +120,18 @@ def serve(alias: str, es_url: str, workers: int) -> tuple[subprocess.Popen[bytes
     ]  # fmt: skip
     process = subprocess.Popen(command, cwd=REPO, env=env)
     url = f"http://127.0.0.1:{port}"
+    wait_for_service(process, url)
+    return process, url
+
+
+def wait_for_service(process: subprocess.Popen[bytes], url: str) -> None:
+    """Return once the service at `url` answers; stop `process` and exit if it never does."""
     http = urllib3.PoolManager()
     deadline = time.monotonic() + SERVICE_PORT_WAIT_S
     while time.monotonic() < deadline:
         try:
             if http.request("GET", url + "/healthz", retries=False).status == 200:
-                return process, url
+                return
         except urllib3.exceptions.HTTPError:
             pass
         time.sleep(0.2)

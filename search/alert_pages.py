@@ -33,7 +33,8 @@ from search.alerts import (
 from search.auth import KEY_HEADER, require_key, require_read_key
 from search.config import Settings, get_settings
 from search.errors import AppError
-from search.es import get_es
+from search.es import get_es, get_lookup_cache
+from search.lookup_pages import run_lookup
 from search.matching import compiler_version, match_query
 from search.params import InvalidParam, SearchParams
 from search.webhook_target import check_webhook_url
@@ -72,10 +73,20 @@ def create_page(body: object, key: str | None) -> AlertCreated:
             engine_url=settings.es_url,
         )
     secret = new_secret()
+    client = get_es()
+    # Compiled with what the index knows of the words now: the alert follows what the search
+    # page lists by date, other spellings of its words included (see README, "One query, two
+    # sides").
+    lookup = run_lookup(client, params.parsed, settings.index_alias, get_lookup_cache())
     doc = alert_document(
-        alert, params, articles_alias=settings.index_alias, secret=secret, now=now_iso()
+        alert,
+        params,
+        articles_alias=settings.index_alias,
+        secret=secret,
+        now=now_iso(),
+        lookup=lookup,
     )
-    alert_id = run_create(get_es(), settings, doc)
+    alert_id = run_create(client, settings, doc)
     return AlertCreated(**Alert.from_doc(alert_id, doc).model_dump(), secret=secret)
 
 
@@ -169,16 +180,20 @@ def run_delete(client: Elasticsearch, articles_alias: str, alert_id: str) -> boo
     return True
 
 
-def run_recompile(client: Elasticsearch, settings: Settings) -> tuple[int, list[str]]:
-    """Compile the stale saved searches again with this code, keeping their ids, watermarks
-    and secrets: (how many were brought up to date, the ids whose search no longer validates)."""
+def run_recompile(
+    client: Elasticsearch, settings: Settings, *, every: bool = False
+) -> tuple[int, list[str]]:
+    """Compile the stale saved searches (with `every`, all of them) again with this code and
+    what the index knows of their words now, keeping their ids, watermarks and secrets: (how
+    many were compiled, the ids whose search no longer validates)."""
     alerts, _ = alias_names(settings.index_alias)
     if not client.indices.exists_alias(name=alerts):
         return 0, []
     version = compiler_version()
     stale = {"bool": {"must_not": [{"term": {"query_version": version}}]}}
+    chosen = {"match_all": {}} if every else stale
     updated, refused = 0, []
-    hits = helpers.scan(client, index=alerts, query={"query": stale, "seq_no_primary_term": True})
+    hits = helpers.scan(client, index=alerts, query={"query": chosen, "seq_no_primary_term": True})
     for hit in list(hits):
         source = dict(hit.get("_source") or {})
         args = MultiDict(parse_qsl(str(source.get("search_args") or "")))
@@ -187,7 +202,9 @@ def run_recompile(client: Elasticsearch, settings: Settings) -> tuple[int, list[
         except InvalidParam:
             refused.append(str(hit["_id"]))
             continue
-        source |= {"query": match_query(params, settings.index_alias), "query_version": version}
+        lookup = run_lookup(client, params.parsed, settings.index_alias)
+        query = match_query(params, settings.index_alias, lookup)
+        source |= {"query": query, "query_version": version}
         # Written whole (a partial update would merge the old query into the new one), and
         # only over the version read: an alert deleted or checked meanwhile is left alone.
         try:

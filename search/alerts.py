@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from pydantic import Field, WithJsonSchema
 
 from articles.alerts import alerts_alias, matches_alias
+from search.lookup import Lookup
 from search.matching import MATCH_KEYS, compiler_version, match_args, match_query
 from search.models import ApiModel, Args
 from search.params import (
@@ -126,14 +127,21 @@ def now_iso() -> str:
 
 
 def alert_document(
-    alert: AlertInput, params: SearchParams, *, articles_alias: str, secret: str, now: str
+    alert: AlertInput,
+    params: SearchParams,
+    *,
+    articles_alias: str,
+    secret: str,
+    now: str,
+    lookup: Lookup | None = None,
 ) -> dict[str, Any]:
-    """The stored alert: the search, its compiled query, the webhook; new from `now` on."""
+    """The stored alert: the search, its query compiled with `lookup` (what the index knew of
+    the words when it was saved), the webhook; new from `now` on."""
     return {
         "name": alert.title,
         "created_at": now,
         "search_args": urlencode(match_args(params), doseq=True),
-        "query": match_query(params, articles_alias),
+        "query": match_query(params, articles_alias, lookup),
         "query_version": compiler_version(),
         "webhook_url": alert.webhook_url,
         "secret": secret,

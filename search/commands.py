@@ -12,10 +12,17 @@ from search.es import get_es
 
 
 @click.command("alerts-recompile")
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="Every saved search, not only the stale ones: their words' other spellings as the "
+    "index knows them now.",
+)
 @with_appcontext
-def recompile_command() -> None:
+def recompile_command(every: bool) -> None:
     """Compile saved searches made by older search code again (after an upgrade)."""
-    updated, refused = run_recompile(get_es(), get_settings())
+    updated, refused = run_recompile(get_es(), get_settings(), every=every)
     click.echo(f"{updated} saved searches compiled again with the current search code")
     for alert_id in refused:
         click.echo(

@@ -11,7 +11,7 @@ from elasticsearch import ConnectionError as EsConnectionError
 from flask import request
 
 from search.config import get_settings
-from search.es import get_es
+from search.es import get_es, get_lookup_cache
 from search.export import (
     KEEP_ALIVE,
     ExportFormat,
@@ -22,6 +22,7 @@ from search.export import (
     export_row,
     jsonl_rows,
 )
+from search.lookup_pages import run_lookup
 from search.matching import EXPORT_KEYS, Only, match_query
 from search.params import SearchParams, first
 
@@ -45,8 +46,10 @@ def export_page() -> tuple[Iterator[bytes], ExportFormat]:
     export = ExportParams.parse({"format": raw_format} if raw_format else {})
     client = get_es()
     index = settings.index_alias
+    # What the search's list by date holds (every word), in the order asked for.
+    match = match_query(params, index, run_lookup(client, params.parsed, index, get_lookup_cache()))
     pit_id = str(client.open_point_in_time(index=index, keep_alive=KEEP_ALIVE)["id"])
-    chunks = run_export(client, pit_id, match_query(params, index), params.effective_sort, export)
+    chunks = run_export(client, pit_id, match, params.effective_sort, export)
     return chunks, export.format
 
 

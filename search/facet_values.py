@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from elasticsearch.dsl import Search
-from elasticsearch.dsl.query import Bool, Query
+from elasticsearch.dsl import Q, Search
+from elasticsearch.dsl.query import Bool
 from pydantic import Field
 from pydantic.json_schema import SkipJsonSchema
 
@@ -19,7 +19,7 @@ from articles import FACETS
 from search.lookup import Lookup
 from search.models import ApiModel
 from search.params import FacetQuery
-from search.query import FACET_MORE_SIZE, ArticleSearch, text_query
+from search.query import FACET_MORE_SIZE, facet_filter, text_query
 from search.results import FacetValue, buckets, facet_values
 from search.syntax import lucene_regex_escape
 
@@ -50,12 +50,11 @@ def value_pattern(text: str) -> str:
 def build_facet_search(query: FacetQuery, index: str, lookup: Lookup | None = None) -> Search[Any]:
     """The request counting the matching values of one facet (pure), its words matched as the
     search matches them given the same `lookup`."""
-    # The same filters FacetedSearch puts in its post_filter.
-    others: list[Query] = [
-        selection
+    # The same filters the search puts in its post_filter.
+    others = [
+        Q(facet_filter(name, values))
         for name, values in query.search.filters.items()
         if name != query.facet
-        and (selection := ArticleSearch.facets[name].add_filter(list(values))) is not None
     ]
     base = text_query(query.search, lookup)
     scope = Bool(must=[base], filter=others) if others else base

@@ -13,7 +13,7 @@ from search.alerts import alias_names
 from search.auth import KEY_HEADER, require_read_key
 from search.config import get_settings
 from search.errors import AppError
-from search.es import get_es
+from search.es import get_es, get_lookup_cache
 from search.feeds import (
     ALERT_FEED_SIZE,
     FEED_SIZE,
@@ -23,6 +23,7 @@ from search.feeds import (
     search_feed_request,
     summary_text,
 )
+from search.lookup_pages import run_lookup
 from search.matching import FEED_KEYS, Only, match_args, match_query
 from search.params import SearchParams
 
@@ -61,8 +62,9 @@ def search_feed() -> Feed:
 
 
 def run_search_feed(client: Elasticsearch, params: SearchParams, index: str) -> list[FeedEntry]:
-    """The entries of a search feed: the newest matches first."""
-    body = search_feed_request(match_query(params, index), params.size)
+    """The entries of a search feed: the newest matches first (the search's list by date)."""
+    lookup = run_lookup(client, params.parsed, index, get_lookup_cache())
+    body = search_feed_request(match_query(params, index, lookup), params.size)
     response = client.search(index=index, body=body).body
     schemes = _entity_schemes()
     return [

@@ -1,15 +1,18 @@
 """Which articles a search matches, as one engine query: for alerts, feeds and exports (pure).
 
-`/api/search` sends `build_search(params)`: a query (words, prefixes, dates) and a post_filter
-(the facet selections), plus what only a results page needs (aggregations, highlights, the
-"did you mean" suggester). `match_query` keeps exactly the two parts that decide membership,
-taken from that same request, so a saved search, a feed and an export match what the search
-page lists, by construction. The typo-tolerant second try is left out: it depends on how few
-articles the words find at the time, which would make an alert's meaning drift.
+`/api/search` sends `build_search(params, index, lookup)`: a query (words, prefixes, dates) and a
+post_filter (the facet selections), plus what only a results page needs (aggregations,
+highlights). `match_query` keeps exactly the two parts that decide membership, taken from that
+same request in date order, so a saved search, a feed and an export match what the search page
+lists sorted by date, by construction: every word group required, each with the alternatives
+the lookup (search/lookup.py) gave it. Ranked by relevance, the page also lists articles with
+most of the words, below; in a list by date they would be noise, and an alert would fire on
+them.
 
 `COMPILER_VERSION` fingerprints the query builder: the match queries of a fixed set of searches
-that exercise every part of it. Any change in how searches are built changes it, so an alert
-compiled (and stored) by older code is known to be stale.
+that exercise every part of it, with and without a fixed lookup. Any change in how searches are
+built, or in how a lookup's statistics become alternatives, changes it, so an alert compiled
+(and stored) by older code is known to be stale.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import hashlib
 import json
 from typing import Any
 
+from search.lookup import Entity, Lookup, Spelling, WordStats
 from search.params import QueryArgs, SearchParams
 from search.query import build_search
 
@@ -29,9 +33,10 @@ MATCH_KEYS = ("q", "person", "organization", "location", "source", "from", "to")
 _PROBE_INDEX = "articles"
 
 
-def match_query(params: SearchParams, index: str) -> dict[str, Any]:
-    """The engine query matching exactly the articles `/api/search` lists for `params`."""
-    body = build_search(params.with_page(1), index).to_dict()
+def match_query(params: SearchParams, index: str, lookup: Lookup | None = None) -> dict[str, Any]:
+    """The engine query matching exactly the articles `/api/search` lists for `params` sorted by
+    date, given the same `lookup` (without one, the words as typed)."""
+    body = build_search(params.with_sort("newest"), index, lookup).to_dict()
     must = [body["query"]] if "query" in body else []
     filters = [body["post_filter"]] if "post_filter" in body else []
     if not filters and len(must) == 1:
@@ -79,9 +84,37 @@ _PROBES: tuple[dict[str, Any], ...] = (
 )
 
 
+# What the index might know of the probes' words: a misspelled name, a rare one, a word being
+# typed, common words, and an entity the typed words name.
+_PROBE_LOOKUP = Lookup(
+    articles=40_000,
+    words={
+        "rohani": WordStats(docs=4, variants=(Spelling("rouhani", 2_800, 0.83),)),
+        "hizballah": WordStats(docs=2),
+        "ceasefire": WordStats(docs=900),
+        "talks": WordStats(docs=5_000),
+        "khamen": WordStats(),
+        "oil": WordStats(docs=6_000),
+    },
+    prefix_docs=1_800,
+    completions=("khamenei",),
+    entities=(Entity("person", "Ali Khamenei", 120, sample=200),),
+)
+_LOOKUP_PROBES: tuple[dict[str, Any], ...] = (
+    {"q": "Rohani ceasefire talks"},
+    {"q": "Hizballah"},
+    {"q": "oil Khamen"},
+    {"q": "ceasefire talks Kh"},
+)
+
+
 @functools.cache
 def compiler_version() -> str:
     """A fingerprint of the query builder: the match queries of the probe searches, hashed."""
     queries = [match_query(SearchParams.parse(probe), _PROBE_INDEX) for probe in _PROBES]
+    queries += [
+        match_query(SearchParams.parse(probe), _PROBE_INDEX, _PROBE_LOOKUP)
+        for probe in _LOOKUP_PROBES
+    ]
     digest = hashlib.sha256(json.dumps(queries, sort_keys=True).encode())
     return digest.hexdigest()[:16]

@@ -7,7 +7,7 @@ JSON Schemas make the OpenAPI document (search/openapi.py); views serialize them
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, SkipValidation
@@ -18,9 +18,41 @@ from articles import ENTITY_TYPES
 # URL parameters for `url_for`: each key with its values in order.
 Args = dict[str, list[str]]
 
+
+class LazyArgs(Mapping[str, list[str]]):
+    """URL parameters made on first use: a search page links every facet value and timeline
+    bar, but only the HTML page reads those links, and making them cost the JSON answer about
+    a millisecond (bench/profile_app.py)."""
+
+    __slots__ = ("_args", "_make")
+
+    def __init__(self, make: Callable[[], Args]) -> None:
+        self._make = make
+        self._args: Args | None = None
+
+    def _made(self) -> Args:
+        if self._args is None:
+            self._args = self._make()
+        return self._args
+
+    def __getitem__(self, key: str) -> list[str]:
+        return self._made()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._made())
+
+    def __len__(self) -> int:
+        return len(self._made())
+
+    def __repr__(self) -> str:
+        return f"LazyArgs({self._made()!r})"
+
+
 # URL parameters kept beside an answer for the HTML page's links; not part of the API (and not
-# validated: they are made by SearchParams).
-LinkArgs = Annotated[Args, SkipValidation, SkipJsonSchema(), Field(exclude=True, repr=False)]
+# validated: they are made by SearchParams), possibly made on first use (LazyArgs).
+LinkArgs = Annotated[
+    Mapping[str, list[str]], SkipValidation, SkipJsonSchema(), Field(exclude=True, repr=False)
+]
 
 # A stored day, YYYY-MM-DD, or null when unknown or unreadable.
 Day = Annotated[

@@ -20,7 +20,7 @@ from search.entity import EntityView, build_entity
 from search.errors import AppError
 from search.es import get_es, get_lookup_cache
 from search.facet_values import FacetValues, build_facet_search, values_from_response
-from search.lookup import Lookup, LookupCache, build_lookup, lookup_key, read_lookup
+from search.lookup_pages import run_lookup
 from search.params import MAX_VALUE_LENGTH, FacetQuery, SearchParams, SuggestParams
 from search.query import build_search
 from search.results import SearchPage
@@ -32,7 +32,6 @@ from search.suggest import (
     suggest_indices,
     suggestions_from_response,
 )
-from search.syntax import ParsedQuery
 
 
 def search_page() -> SearchPage:
@@ -50,26 +49,6 @@ def run_search(client: Elasticsearch, params: SearchParams, index: str) -> Searc
     lookup = run_lookup(client, params.parsed, index, get_lookup_cache())
     response = client.search(index=index, body=build_search(params, index, lookup).to_dict())
     return SearchPage.from_response(response.body, params, lookup=lookup)
-
-
-def run_lookup(
-    client: Elasticsearch, parsed: ParsedQuery, index: str, cache: LookupCache | None = None
-) -> Lookup:
-    """Term statistics, spellings and entity forms of the words (search/lookup.py), in one
-    round trip, or from `cache` when they were asked lately; empty when there are no words
-    (nothing is sent)."""
-    key = lookup_key(parsed, index)
-    if cache is not None and (cached := cache.get(key)) is not None:
-        return cached
-    searches = build_lookup(parsed, index)
-    if searches is None:
-        return Lookup()
-    response = client.msearch(searches=searches)
-    lookup = read_lookup(parsed, response.body.get("responses") or ())
-    if cache is not None and lookup.articles:
-        # An index that answered nothing (missing, outdated) is asked again next time.
-        cache.put(key, lookup)
-    return lookup
 
 
 def article_page(article_id: str) -> StoredArticle:

@@ -7,17 +7,17 @@ facet-values request. Sending them is search/pages.py's job.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from elasticsearch.dsl import FacetedSearch, Search, TermsFacet
-from elasticsearch.dsl.faceted_search_base import Facet, FilterValueType
 from elasticsearch.dsl.query import Bool, MatchAll, MatchPhrase, Query, Range, Term
 
 from articles import FACETS
 from search.limits import MAX_HIGHLIGHT_CHARS
 from search.lookup import Lookup
 from search.params import SearchParams, Sort
-from search.ranking import SEARCH_FIELDS, Relevance, relevance
+from search.ranking import Relevance, relevance
 from search.syntax import FieldFilter
 from search.timeline import base_interval
 
@@ -55,7 +55,13 @@ def _relevance(params: SearchParams, lookup: Lookup | None) -> Relevance | None:
     """The relevance query of the words of `params`, None when there are none."""
     if not params.parsed.has_text:
         return None
-    return relevance(params.parsed, lookup or Lookup())
+    return relevance(params.parsed, lookup or Lookup(), every_word=every_word_required(params))
+
+
+def every_word_required(params: SearchParams) -> bool:
+    """Whether an article must match every word of `params`: when the list is ordered by date,
+    where articles matching only most words would be mixed in with the others."""
+    return params.effective_sort != "relevance"
 
 
 def _with_filters(params: SearchParams, words: Query | None) -> Query:
@@ -101,136 +107,136 @@ def sort_fields(sort: Sort) -> list[Any]:
     return [{"published": {"order": order, "missing": "_last"}}, "_score", tiebreak]
 
 
-class ArticleSearch(FacetedSearch[Any]):
-    """Full-text search over articles with disjunctive entity and source facets.
-
-    FacetedSearch applies the selected facet values as a `post_filter`, after the aggregations
-    have run, and filters each facet's aggregation by the *other* facets only. So counts within
-    a facet stay those of the search without that facet's own selection (OR within a facet,
-    AND across facets), and the visitor can still see and add the other values.
-    """
-
-    fields = SEARCH_FIELDS
-    # Declared on the class as FacetedSearch expects; shared by all instances, never mutated.
-    facets: dict[str, Facet[Any]] = {  # noqa: RUF012
-        name: TermsFacet(field=field, size=FACET_SIZE) for name, field in FACETS.items()
-    }
-
-    def __init__(self, params: SearchParams, *, index: str, lookup: Lookup | None = None) -> None:
-        self.index = index
-        self.search_params = params
-        # Made before FacetedSearch builds the request: query() and highlight() both use it.
-        self.relevance = _relevance(params, lookup)
-        if params.expand:
-            # A per-instance copy: only this request lists more values.
-            self.facets = {
-                name: TermsFacet(
-                    field=field, size=FACET_MORE_SIZE if name in params.expand else FACET_SIZE
-                )
-                for name, field in FACETS.items()
-            }
-        # add_filter accepts a list of values per facet, though the signature names one value.
-        filters = cast(
-            "dict[str, FilterValueType]",
-            {name: list(values) for name, values in params.filters.items()},
-        )
-        super().__init__(query=params.q, filters=filters)
-
-    def search(self) -> Search[Any]:
-        """The base request: this instance's alias, the requested page, no bodies, exact total."""
-        params = self.search_params
-        search = Search(index=self.index)
-        if params.cursor is not None:
-            search = search[: params.size].extra(search_after=list(params.cursor.after))
-        else:
-            search = search[params.offset : params.offset + params.size]
-        return (
-            # Lists never show the body; it is the bulk of every document.
-            search.source(excludes=["body", "suggest", "*_mentions"])
-            # Exact totals: the page count is shown and must be right above 10,000 hits too.
-            .extra(track_total_hits=True)
-        )
-
-    def query(self, search: Search[Any], query: Any) -> Search[Any]:  # type: ignore[override]
-        """Words (ranked, search/ranking.py), prefixes and dates."""
-        found = self.relevance
-        return search.query(_with_filters(self.search_params, found.query if found else None))
-
-    def aggregate(self, search: Search[Any]) -> None:  # type: ignore[override]
-        """Add the facet aggregations, exact counts for selected values, and the timeline.
-
-        A selected value can fall outside the top FACET_SIZE buckets (or match nothing at all);
-        the `selected` sub-aggregation counts exactly those values so the sidebar can keep
-        listing them with a true count, 0 included.
-        """
-        super().aggregate(search)
-        for name, values in self.search_params.filters.items():
-            search.aggs[f"_filter_{name}"].bucket(
-                "selected",
-                "terms",
-                field=FACETS[name],
-                # An array `include` is an exact list of terms, never a regular expression.
-                include=list(values),
-                size=len(values),
-                min_doc_count=0,
-            )
-        # The timeline counts the results shown, so it takes every facet selection, which
-        # aggregations do not see through the post_filter.
-        selections: Query = MatchAll()
-        for selection in self._filters.values():
-            selections &= selection
-        params = self.search_params
-        search.aggs.bucket("_timeline", "filter", filter=selections).bucket(
-            "published",
-            "date_histogram",
-            field="published",
-            calendar_interval=base_interval(params.date_from, params.date_to),
-            # Empty periods are filled in by search.timeline, which knows the bars' width.
-            min_doc_count=1,
-        )
-
-    def highlight(self, search: Search[Any]) -> Search[Any]:  # type: ignore[override]
-        """Escaped excerpts with `<mark>` around matches, so templates can print them as is."""
-        # `encoder="html"` escapes the stored text before tags are added: a title holding
-        # `<script>` comes back as `&lt;script&gt;`, the only markup is our own `<mark>`.
-        # https://www.elastic.co/docs/reference/elasticsearch/rest-apis/highlighting#highlighting-settings
-        options: dict[str, Any] = {
-            "encoder": "html",
-            "pre_tags": ["<mark>"],
-            "post_tags": ["</mark>"],
-            # A huge stored field is analysed this far only, instead of failing the search
-            # (the index refuses past 1,000,000) or costing seconds per hit.
-            "max_analyzed_offset": MAX_HIGHLIGHT_CHARS,
-        }
-        if self.relevance is not None and self.relevance.highlight is not None:
-            # The words matched through prefixes or other spellings: mark those words.
-            options["highlight_query"] = self.relevance.highlight.to_dict()
-        return (
-            search.highlight_options(**options)
-            # The whole title, escaped, whether or not it matched.
-            .highlight("title", number_of_fragments=0, no_match_size=TITLE_NO_MATCH_SIZE)
-            # A few short passages of the body; the opening lines when nothing in it matched.
-            .highlight(
-                "body",
-                fragment_size=FRAGMENT_SIZE,
-                number_of_fragments=3,
-                no_match_size=FRAGMENT_SIZE,
-            )
-        )
-
-    def sort(self, search: Search[Any]) -> Search[Any]:  # type: ignore[override]
-        """The effective sort (see SearchParams.effective_sort), with a unique tiebreaker."""
-        return search.sort(*sort_fields(self.search_params.effective_sort))
+def facet_filter(name: str, values: Sequence[str]) -> dict[str, Any]:
+    """The filter of the values selected in facet `name` (any of them)."""
+    return {"terms": {FACETS[name]: list(values)}}
 
 
-def build_search(params: SearchParams, index: str, lookup: Lookup | None = None) -> Search[Any]:
+def all_of(filters: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """A filter matching what every one of `filters` matches (every article when none)."""
+    if not filters:
+        return {"match_all": {}}
+    if len(filters) == 1:
+        return dict(filters[0])
+    return {"bool": {"must": list(filters)}}
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """A search request as `build_search` makes it: the index it goes to and its body."""
+
+    index: str
+    body: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The body, exactly as the engine receives it."""
+        return self.body
+
+
+def build_search(params: SearchParams, index: str, lookup: Lookup | None = None) -> SearchRequest:
     """The complete search request for `params` on `index` (pure: nothing is sent).
 
     `lookup` is what the index knows of the words (search/lookup.py); without it the words are
     ranked as if it knew nothing of them. The params were validated when made (window, cursor
     order).
+
+    Facets are disjunctive: the selected values apply as a `post_filter`, after the
+    aggregations have run, and each facet's aggregation is filtered by the *other* facets'
+    selections only. So counts within a facet stay those of the search without that facet's
+    own selection (OR within a facet, AND across facets), and the visitor can still see and add
+    the other values. The body is written as plain dicts (the words' query aside, which
+    search/ranking.py builds): elasticsearch.dsl's FacetedSearch made the same body at about
+    three times the cost, the largest share of the app's own time per search
+    (bench/profile_app.py).
     """
-    search = ArticleSearch(params, index=index, lookup=lookup)
-    # FacetedSearch builds the request in its constructor (as `_s`, what its own `execute`
-    # sends); building it again would double the cost.
-    return search._s
+    found = _relevance(params, lookup)
+    selections = {name: facet_filter(name, values) for name, values in params.filters.items()}
+    body: dict[str, Any] = {
+        "query": _with_filters(params, found.query if found else None).to_dict()
+    }
+    if selections:
+        body["post_filter"] = all_of(list(selections.values()))
+    body["aggs"] = _aggregations(params, selections)
+    body["sort"] = sort_fields(params.effective_sort)
+    if params.cursor is not None:
+        body |= {"size": params.size, "search_after": list(params.cursor.after)}
+    else:
+        body |= {"from": params.offset, "size": params.size}
+    # Exact totals: the page count is shown and must be right above 10,000 hits too.
+    body["track_total_hits"] = True
+    # Lists never show the body; it is the bulk of every document.
+    body["_source"] = {"excludes": ["body", "suggest", "*_mentions"]}
+    body["highlight"] = _highlight(found)
+    return SearchRequest(index=index, body=body)
+
+
+def _aggregations(
+    params: SearchParams, selections: Mapping[str, Mapping[str, Any]]
+) -> dict[str, Any]:
+    """The facet aggregations, exact counts for selected values, and the timeline.
+
+    A selected value can fall outside the top FACET_SIZE buckets (or match nothing at all);
+    the `selected` sub-aggregation counts exactly those values so the sidebar can keep listing
+    them with a true count, 0 included.
+    """
+    aggs: dict[str, Any] = {}
+    for name, field in FACETS.items():
+        size = FACET_MORE_SIZE if name in params.expand else FACET_SIZE
+        sub: dict[str, Any] = {name: {"terms": {"field": field, "size": size}}}
+        if values := params.filters.get(name):
+            sub["selected"] = {
+                "terms": {
+                    "field": field,
+                    # An array `include` is an exact list of terms, never a regular expression.
+                    "include": list(values),
+                    "size": len(values),
+                    "min_doc_count": 0,
+                }
+            }
+        others = [selection for other, selection in selections.items() if other != name]
+        aggs[f"_filter_{name}"] = {"filter": all_of(others), "aggs": sub}
+    # The timeline counts the results shown, so it takes every facet selection, which
+    # aggregations do not see through the post_filter.
+    aggs["_timeline"] = {
+        "filter": all_of(list(selections.values())),
+        "aggs": {
+            "published": {
+                "date_histogram": {
+                    "field": "published",
+                    "calendar_interval": base_interval(params.date_from, params.date_to),
+                    # Empty periods are filled in by search.timeline, which knows the bars' width.
+                    "min_doc_count": 1,
+                }
+            }
+        },
+    }
+    return aggs
+
+
+def _highlight(found: Relevance | None) -> dict[str, Any]:
+    """Escaped excerpts with `<mark>` around matches, so templates can print them as is."""
+    # `encoder="html"` escapes the stored text before tags are added: a title holding
+    # `<script>` comes back as `&lt;script&gt;`, the only markup is our own `<mark>`.
+    # https://www.elastic.co/docs/reference/elasticsearch/rest-apis/highlighting#highlighting-settings
+    highlight: dict[str, Any] = {
+        "encoder": "html",
+        "pre_tags": ["<mark>"],
+        "post_tags": ["</mark>"],
+        # A huge stored field is analysed this far only, instead of failing the search
+        # (the index refuses past 1,000,000) or costing seconds per hit.
+        "max_analyzed_offset": MAX_HIGHLIGHT_CHARS,
+    }
+    if found is not None and found.highlight is not None:
+        # The words matched through prefixes or other spellings: mark those words.
+        highlight["highlight_query"] = found.highlight.to_dict()
+    highlight["fields"] = {
+        # The whole title, escaped, whether or not it matched.
+        "title": {"number_of_fragments": 0, "no_match_size": TITLE_NO_MATCH_SIZE},
+        # A few short passages of the body; the opening lines when nothing in it matched.
+        "body": {
+            "fragment_size": FRAGMENT_SIZE,
+            "number_of_fragments": 3,
+            "no_match_size": FRAGMENT_SIZE,
+        },
+    }
+    return highlight

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from elasticsearch.dsl.query import (
@@ -199,12 +199,15 @@ def plan_word(
     """
     if not lookup.articles:
         return WordPlan(word=word)
-    if short:
-        # "World Cup qu": not required; matched by the words headlines continue it with.
-        return WordPlan(word=word, optional=True, completions=lookup.completions[:MAX_COMPLETIONS])
     stats = lookup.stats(word)
     articles = max(lookup.articles, 1)
     docs = stats.docs
+    if short and docs > KNOWN_SHARE * articles:
+        # "Kim Jong-un", "sanctions EU": a short word the index knows well is a finished word.
+        return WordPlan(word=word, docs=docs)
+    if short:
+        # "World Cup qu": not required; matched by the words headlines continue it with.
+        return WordPlan(word=word, optional=True, completions=lookup.completions[:MAX_COMPLETIONS])
     if prefix is not None and (
         lookup.prefix_docs <= docs / FINISHED_SHARE or docs > KNOWN_SHARE * articles
     ):
@@ -330,6 +333,42 @@ def word_query(plan: WordPlan, position: int = 0, *, by_sound: bool = True) -> Q
     return alternatives[0] if len(alternatives) == 1 else DisMax(queries=alternatives)
 
 
+def word_groups(parsed: ParsedQuery, plans: Sequence[WordPlan]) -> list[list[int]]:
+    """The plans (by index) of each group, in order: a word alone, or the counted words written
+    joined by hyphens (Kim Jong-un: Jong and un), which are one word to the reader."""
+    index = {plan.word: i for i, plan in enumerate(plans)}
+    first: dict[int, int] = {}
+    for words in parsed.hyphenated:
+        members = list(dict.fromkeys(index[word] for word in words if word in index))
+        if len(members) < 2 or any(m in first or plans[m].lost for m in members):
+            continue
+        first |= dict.fromkeys(members, members[0])
+    groups: dict[int, list[int]] = {}
+    for i in range(len(plans)):
+        groups.setdefault(first.get(i, i), []).append(i)
+    return list(groups.values())
+
+
+def group_query(
+    plans: Sequence[WordPlan], members: Sequence[int], *, by_sound: bool = True
+) -> Query:
+    """A group's query: its word's (word_query), or every part of a hyphenated word required,
+    next to each other when all are matched as typed (Kim Jong-un is not Kim Jong-il at the UN)."""
+    if len(members) == 1:
+        return word_query(plans[members[0]], members[0], by_sound=by_sound)
+    parts = [plans[m] for m in members]
+    if any(p.variants or p.prefix or p.completions or p.unknown for p in parts):
+        return Bool(must=[word_query(plans[m], m, by_sound=by_sound) for m in members])
+    # Known words written together: a near sound of one of them is no reading of the whole.
+    exact = [replace(plans[m], phonetic=0.0) for m in members]
+    together = MultiMatch(
+        query=" ".join(p.word for p in parts), fields=list(SEARCH_FIELDS), type="phrase"
+    )
+    return Bool(
+        must=[word_query(p, m) for p, m in zip(exact, members, strict=True)], filter=[together]
+    )
+
+
 def owes_to_close_spelling(matched: Sequence[str]) -> bool:
     """Whether a hit whose named clauses are `matched` matched some word only through a close
     spelling of it."""
@@ -375,17 +414,27 @@ class Relevance:
     highlight: Query | None
 
 
-def relevance(parsed: ParsedQuery, lookup: Lookup) -> Relevance:
-    """The query ranking articles for the words, phrases and exclusions of `parsed`."""
+def relevance(parsed: ParsedQuery, lookup: Lookup, *, every_word: bool = False) -> Relevance:
+    """The query ranking articles for the words, phrases and exclusions of `parsed`.
+
+    With `every_word`, for lists that are not ranked (by date, alerts, feeds, exports), an
+    article must match every word group, each with its alternatives (spellings, the words the
+    last one begins, names by sound): were most words enough there, partial matches would be
+    interleaved by date with the rest, noise that ranking by relevance pushes below.
+    """
     if parsed.has_operators:
         return _with_operators(parsed, lookup)
     plans = plan_words(parsed, lookup)
-    groups = [word_query(plan, position) for position, plan in enumerate(plans)]
+    members = word_groups(parsed, plans)
+    groups = [group_query(plans, group) for group in members]
     must: list[Query] = []
     should: list[Query] = []
-    if groups:
+    if groups and every_word:
+        # Scores only break ties between articles of the same date: the words' own suffice.
+        must += groups
+    elif groups:
         # A word nothing but its sound may match does not count: the others still find articles.
-        found = sum(not plan.lost for plan in plans)
+        found = sum(not all(plans[m].lost for m in group) for group in members)
         msm = minimum_should_match(found or len(groups))
         if _plentiful(plans, lookup.articles):
             # Articles with every word fill the first pages anyway: requiring them all is the
@@ -397,9 +446,7 @@ def relevance(parsed: ParsedQuery, lookup: Lookup) -> Relevance:
         must.append(words)
         if len(groups) > msm:
             # Every word as written, spelled or begun: sounding like one is weaker evidence.
-            written = [
-                word_query(plan, position, by_sound=False) for position, plan in enumerate(plans)
-            ]
+            written = [group_query(plans, group, by_sound=False) for group in members]
             should.append(ConstantScore(filter=Bool(filter=written), boost=ALL_WORDS_BONUS))
         if len(parsed.words) > 1:
             should.append(_proximity(parsed, plans, lookup))

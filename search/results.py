@@ -10,6 +10,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_serializer
@@ -19,7 +20,7 @@ from articles import ENTITY_TYPES, FACETS
 from search.cursor import CursorError, cursor_after
 from search.limits import MAX_TITLE_CHARS, capped
 from search.lookup import Lookup
-from search.models import ApiModel, Args, Day, Entities, LinkArgs, keyed_by
+from search.models import ApiModel, Args, Day, Entities, LazyArgs, LinkArgs, keyed_by
 from search.params import MAX_RESULT_WINDOW, SearchParams, Sort
 from search.ranking import owes_to_close_spelling, plan_words
 from search.syntax import FieldFilter, corrected_query
@@ -321,7 +322,7 @@ def facet_values(
             value=value,
             count=count,
             selected=params.selected(name, value),
-            toggle_args=params.toggle_args(name, value),
+            toggle_args=LazyArgs(partial(params.toggle_args, name, value)),
         )
         for value, count in counts
     )

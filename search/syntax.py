@@ -33,6 +33,8 @@ _FIELD = re.compile(
 _TOKEN = re.compile(r'[-+]?"[^"]*(?:"|$)|[^\s"]+|"')
 # A word as the standard tokenizer sees it, apostrophes inside included ("Azerbaijan's").
 WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
+# Words written joined by hyphens into one ("Jong-un", "COVID-19", "al-Sadr").
+_HYPHENATED = re.compile(r"\w+(?:['\u2019]\w+)*(?:-\w+(?:['\u2019]\w+)*)+")
 # Characters with a meaning in Lucene's regular expressions (the terms `include` syntax).
 _REGEX_SPECIAL = frozenset('.?+*|{}[]()"\\#@&<>~')
 # Operator words written in capitals, as people type them into other search boxes.
@@ -71,6 +73,8 @@ class ParsedQuery:
     # The last word, when the text ends with it (not quoted, not excluded): perhaps unfinished,
     # as in a search-as-you-type box.
     last_word: str | None = None
+    # The plain words written joined by hyphens, each run in order ("Kim Jong-un": Jong, un).
+    hyphenated: tuple[tuple[str, ...], ...] = ()
 
     @property
     def has_text(self) -> bool:
@@ -102,6 +106,7 @@ def parse_query(q: str) -> ParsedQuery:
     words: list[str] = []
     phrases: list[str] = []
     excluded: list[str] = []
+    hyphenated: list[tuple[str, ...]] = []
     operators = False
     negate_next = False
     made_fuzzy = False
@@ -131,6 +136,8 @@ def parse_query(q: str) -> ParsedQuery:
             continue
         operators = operators or _has_operators(token.lstrip("+"))
         words += WORD.findall(token)
+        if _HYPHENATED.fullmatch(token.lstrip("+")):
+            hyphenated.append(tuple(WORD.findall(token)))
         fuzzy_token = _fuzzy_token(token)
         made_fuzzy = made_fuzzy or fuzzy_token != token
         fuzzy.append(fuzzy_token)
@@ -145,6 +152,7 @@ def parse_query(q: str) -> ParsedQuery:
         excluded=tuple(excluded),
         has_operators=operators,
         last_word=words[-1] if words and last.endswith(words[-1]) and '"' not in last else None,
+        hyphenated=tuple(hyphenated),
     )
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import MAXYEAR, UTC, date, datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 from pydantic.json_schema import SkipJsonSchema
 
-from search.models import ApiModel, LinkArgs
+from search.models import ApiModel, LazyArgs, LinkArgs
 
 if TYPE_CHECKING:
     from search.params import SearchParams
@@ -131,7 +132,11 @@ def _bar(start: date, end: date, count: int, label: str, params: SearchParams) -
     low = max(start, params.date_from) if params.date_from else start
     high = min(end, params.date_to) if params.date_to else end
     return TimeBar(
-        start=start, end=end, count=count, label=label, args=params.dates_args(low, high)
+        start=start,
+        end=end,
+        count=count,
+        label=label,
+        args=LazyArgs(partial(params.dates_args, low, high)),
     )
 
 

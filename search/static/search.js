@@ -80,6 +80,10 @@
     const state = document.getElementById("form-state");
     if (state && newState) state.replaceChildren(...newState.childNodes);
     document.title = doc.title;
+    // The feed of the page follows the results, so "subscribe" in a reader gets this search.
+    const feed = document.head.querySelector("link[rel='alternate'][type='application/atom+xml']");
+    const newFeed = doc.head.querySelector("link[rel='alternate'][type='application/atom+xml']");
+    if (feed && newFeed) feed.setAttribute("href", newFeed.getAttribute("href"));
     if (syncQuery) {
       const newInput = doc.getElementById("q");
       input.value = newInput ? newInput.value : "";

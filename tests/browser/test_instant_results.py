@@ -52,3 +52,6 @@ def test_typing_the_first_letters_of_a_name_shows_articles_about_that_person_fir
     # The name is marked where it begins with what was typed.
     expect(newsroom.locator(".hit h2 mark").first).to_have_text("Rouhani")
     assert newsroom.evaluate("window.__sameDocument === true")
+    # The page's feed (what a reader subscribes to) follows the results typed into place.
+    feed = newsroom.locator("link[rel='alternate'][type='application/atom+xml']")
+    expect(feed).to_have_attribute("href", re.compile(r"/feeds/search\.atom\?(.*&)?q=Rouh(&|$)"))

@@ -46,3 +46,9 @@ def test_the_app_and_the_indexer_talk_to_every_node_once_all_are_healthy() -> No
         assert {
             node: dep["condition"] for node, dep in services[name]["depends_on"].items()
         } == dict.fromkeys(NODES, "service_healthy")
+
+
+@pytest.mark.parametrize("name", ["compose.yaml", "compose.cluster.yaml"])
+def test_the_app_gets_the_api_key_from_the_caller_and_none_is_written_down(name: str) -> None:
+    # Writes need API_KEY; compose passes the caller's on, so no secret sits in the repository.
+    assert compose(name)["services"]["app"]["environment"]["API_KEY"] == "${API_KEY:-}"

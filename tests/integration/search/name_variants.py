@@ -2,8 +2,9 @@
 
 Hand-written news items: ten on President Hassan Rouhani, one that spells him "Rowhani" as
 older wire reports did, two on other people who write their name "Rohani"; six on Hezbollah and
-one that spells it "Hizballah"; and other news around them. Entities, mentions and entity forms
-are given as the entity step would write them.
+one that spells it "Hizballah"; one on Kim Jong-un and one on Kim Jong-il at the UN; and other
+news around them. Entities, mentions and entity forms are given as the entity step would write
+them.
 """
 
 from __future__ import annotations

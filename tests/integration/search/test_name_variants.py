@@ -115,6 +115,13 @@ def test_four_words_that_never_meet_still_rank_the_articles_matching_three(
     assert ids(body)[0] == "earthquake-kermanshah"
 
 
+def test_a_hyphenated_name_is_one_word_its_parts_side_by_side(variants: FlaskClient) -> None:
+    # Kim Jong-il's article has Kim, Jong and "UN" (four times): not Kim Jong-un.
+    assert ids(search(variants, "Kim Jong-un")) == ["kim-jong-un-summit"]
+    # Written apart, the parts are still found side by side.
+    assert ids(search(variants, "Kim Jong Un"))[0] == "kim-jong-un-summit"
+
+
 def test_phonetic_codes_fold_transliterations_in_the_engine(
     es: Elasticsearch, variants_alias: str
 ) -> None:

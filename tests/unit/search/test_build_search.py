@@ -10,9 +10,10 @@ import pytest
 
 from search.cursor import Cursor
 from search.lookup import Lookup, Spelling, WordStats
-from search.params import InvalidParam, SearchParams
-from search.query import build_search
+from search.params import InvalidParam, SearchParams, Sort
+from search.query import build_search, every_word_required
 from search.ranking import relevance
+from search.syntax import parse_query
 
 HIGHLIGHT = {
     "encoder": "html",
@@ -251,8 +252,8 @@ def test_a_cursor_may_page_beyond_the_result_window() -> None:
 
 
 def test_the_index_alias_is_chosen_per_search() -> None:
-    assert build_search(SearchParams(), "one")._index == ["one"]
-    assert build_search(SearchParams(), "two")._index == ["two"]
+    assert build_search(SearchParams(), "one").index == "one"
+    assert build_search(SearchParams(), "two").index == "two"
 
 
 def test_a_page_beyond_the_result_window_is_refused_before_anything_is_sent() -> None:
@@ -285,3 +286,34 @@ def test_words_matched_through_other_spellings_or_prefixes_are_marked_as_such() 
     assert highlight["fields"] == HIGHLIGHT["fields"]
     plain = build_search(SearchParams(q="ceasefire"), "a", stats).to_dict()["highlight"]
     assert "highlight_query" not in plain
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_a_search_sorted_by_date_requires_every_word(sort: Sort) -> None:
+    stats = Lookup(
+        articles=40_000,
+        words={
+            "iran": WordStats(docs=23_000),
+            "nuclear": WordStats(docs=6_400),
+            "deal": WordStats(docs=700),
+        },
+        prefix_docs=100,
+    )
+    ranked = build_search(SearchParams(q="Iran nuclear deal"), "a", stats).to_dict()["query"]
+    dated = build_search(SearchParams(q="Iran nuclear deal", sort=sort), "a", stats).to_dict()
+    assert ranked["bool"]["must"][0]["bool"]["minimum_should_match"] == 2
+    assert (
+        dated["query"]
+        == relevance(parse_query("Iran nuclear deal"), stats, every_word=True).query.to_dict()
+    )
+    assert [next(iter(clause)) for clause in dated["query"]["bool"]["must"]] == ["multi_match"] * 3
+    # So do its facet counts and timeline: they count the query's articles.
+    assert dated["aggs"]["_timeline"]["filter"] == {"match_all": {}}
+
+
+def test_a_cursor_in_date_order_requires_every_word_whatever_sort_says() -> None:
+    params = SearchParams.parse(
+        {"q": "Iran nuclear deal", "cursor": Cursor("newest", (1604534400000, 1.0, "x")).encode()}
+    )
+    assert every_word_required(params)
+    assert not every_word_required(SearchParams(q="Iran nuclear deal"))

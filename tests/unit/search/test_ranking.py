@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -121,6 +122,66 @@ def test_a_last_word_too_short_for_a_prefix_is_not_required_and_read_as_headline
     assert len(bonus["constant_score"]["filter"]["bool"]["filter"]) == 3
     assert proximity["multi_match"]["query"] == "World Cup qualifiers"
     assert proximity["multi_match"]["type"] == "phrase"
+
+
+def test_a_short_last_word_the_index_knows_well_is_a_word_to_match() -> None:
+    stats = Lookup(
+        articles=ARTICLES,
+        words={"sanctions": WordStats(docs=5_000), "eu": WordStats(docs=900)},
+        completions=("europe",),
+    )
+    # "EU" is in 2 % of the articles: typed last, it is the word EU, finished.
+    plan = plan_word("EU", stats, short=True)
+    assert plan == WordPlan(word="EU", docs=900)
+    words = relevance(parse_query("sanctions EU"), stats).query.to_dict()["bool"]["must"][0]
+    assert words["bool"]["minimum_should_match"] == 2
+
+
+def test_words_joined_by_hyphens_are_one_word_next_to_each_other() -> None:
+    stats = Lookup(
+        articles=ARTICLES,
+        words={
+            "kim": WordStats(docs=174),
+            "jong": WordStats(docs=79),
+            "un": WordStats(docs=3_831),
+        },
+        completions=("un's",),
+    )
+    query = relevance(parse_query("Kim Jong-un"), stats).query.to_dict()["bool"]
+    words = query["must"][0]["bool"]
+    # Two words, both required: Kim, and Jong-un: Jong and un side by side, as typed (a name
+    # that only sounds like Jong, rare as it is, is no reading of Jong-un).
+    assert plan_word("Jong", stats).phonetic > 0
+    assert words["minimum_should_match"] == 2
+    kim, jong_un = words["should"]
+    assert kim == word("Kim")
+    assert jong_un == {
+        "bool": {
+            "must": [word("Jong"), word("un")],
+            "filter": [{"multi_match": {"query": "Jong un", "fields": FIELDS, "type": "phrase"}}],
+        }
+    }
+    assert query["should"][0]["multi_match"]["query"] == "Kim Jong un"
+
+
+def test_known_words_joined_by_hyphens_are_required_side_by_side() -> None:
+    stats = lookup(covid=WordStats(docs=1_500), **{"19": WordStats(docs=2_000)})
+    stats = Lookup(articles=ARTICLES, words=dict(stats.words) | {"vaccine": WordStats(docs=300)})
+    query = relevance(parse_query("COVID-19 vaccine"), stats).query.to_dict()["bool"]
+    covid, vaccine = query["must"][0]["bool"]["should"]
+    assert covid == {
+        "bool": {
+            "must": [word("COVID"), word("19")],
+            "filter": [{"multi_match": {"query": "COVID 19", "fields": FIELDS, "type": "phrase"}}],
+        }
+    }
+    assert vaccine == word("vaccine")
+
+
+def test_a_name_particle_joined_by_a_hyphen_is_no_part_of_a_word() -> None:
+    stats = lookup(moqtada=WordStats(docs=40), sadr=WordStats(docs=300))
+    query = relevance(parse_query("Moqtada al-Sadr"), stats).query.to_dict()["bool"]
+    assert query["must"][0]["bool"]["should"][1] == word("Sadr")
 
 
 def test_a_finished_last_word_is_no_prefix() -> None:
@@ -450,3 +511,71 @@ def test_queries_with_operators_keep_every_word_required_and_forgive_unknown_wor
         }
     }
     assert unknown.close_spellings
+
+
+def test_a_list_that_is_not_ranked_requires_every_word_with_its_alternatives() -> None:
+    stats = Lookup(
+        articles=ARTICLES,
+        words={
+            "iran": WordStats(docs=23_000),
+            "rohani": WordStats(docs=4, variants=(Spelling("rouhani", 2800, 0.83),)),
+            "khamen": WordStats(),
+        },
+        prefix_docs=1843,
+        entities=(Entity("person", "Ali Khamenei", 117, sample=200),),
+    )
+    parsed = parse_query("Iran Rohani Khamen")
+    ranked = relevance(parsed, stats).query.to_dict()
+    listed = relevance(parsed, stats, every_word=True).query.to_dict()
+    # Ranked: most of the words, or the entity they name.
+    groups, entity = ranked["bool"]["must"][0]["bool"]["should"]
+    words = groups["bool"]["should"]
+    assert groups["bool"]["minimum_should_match"] == 2
+    assert "constant_score" in json.dumps(entity)
+    # Each of the three groups, as ranking builds it (Rohani's spelling, Khamen's prefix), is
+    # required; no entity stands in for a word, and no bonus or proximity is scored.
+    assert listed == {"bool": {"must": words}}
+    rohani, khamen = json.dumps(words[1]), json.dumps(words[2])
+    assert '"query": "rouhani"' in rohani and '"prefix"' in khamen
+
+
+def test_a_list_that_is_not_ranked_requires_a_short_last_word_or_its_completions() -> None:
+    stats = Lookup(
+        articles=ARTICLES,
+        # Few articles hold "eu" as a word: it may be the start of one.
+        words={"sanctions": WordStats(docs=5_000), "eu": WordStats(docs=90)},
+        completions=("europe",),
+    )
+    listed = relevance(parse_query("sanctions EU"), stats, every_word=True).query.to_dict()
+    assert listed == {
+        "bool": {
+            "must": [
+                word("sanctions"),
+                {"dis_max": {"queries": [word("EU"), word("europe", boost=0.8333)]}},
+            ]
+        }
+    }
+
+
+def test_a_list_that_is_not_ranked_requires_a_word_known_only_by_sound() -> None:
+    stats = lookup(hizballah=WordStats(docs=0), rebels=WordStats(docs=216))
+    ranked = relevance(parse_query("Hizballah rebels"), stats).query.to_dict()
+    # Ranked, the word nothing but its sound matches does not count among those required...
+    assert ranked["bool"]["must"][0]["bool"]["minimum_should_match"] == 1
+    listed = relevance(parse_query("Hizballah rebels"), stats, every_word=True).query.to_dict()
+    # ... listed by date, it does: by its sound in the mentions, or as typed.
+    hizballah, rebels = listed["bool"]["must"]
+    assert [q["multi_match"]["fields"] for q in hizballah["dis_max"]["queries"]] == [
+        FIELDS,
+        PHONETIC,
+    ]
+    assert rebels == word("rebels")
+
+
+def test_phrases_and_exclusions_are_the_same_in_a_list_that_is_not_ranked() -> None:
+    stats = lookup(karabakh=WordStats(docs=500))
+    parsed = parse_query('"peace talks" Karabakh -Moscow')
+    assert (
+        relevance(parsed, stats, every_word=True).query.to_dict()
+        == relevance(parsed, stats).query.to_dict()
+    )

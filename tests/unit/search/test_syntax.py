@@ -139,3 +139,19 @@ def test_no_correction_when_nothing_changes_or_the_words_do_not_line_up() -> Non
 def test_a_suggestion_that_only_changes_an_ending_is_no_correction() -> None:
     assert corrected_query("sanction", ("sanction",), "sanctions") is None
     assert corrected_query("olympic gams", ("olympic", "gams"), "olympic game") == "olympic game"
+
+
+@pytest.mark.parametrize(
+    ("typed", "hyphenated"),
+    [
+        ("Kim Jong-un", (("Jong", "un"),)),
+        ("+COVID-19 vaccine", (("COVID", "19"),)),
+        ("Moqtada al-Sadr x-y-z", (("al", "Sadr"), ("x", "y", "z"))),
+        # Excluded or quoted, or not joined by hyphens alone: no word of the text.
+        ('-Jong-un "Jong-un" U.S.-Iran e--mail', ()),
+    ],
+)
+def test_words_joined_by_hyphens_are_noted(
+    typed: str, hyphenated: tuple[tuple[str, ...], ...]
+) -> None:
+    assert parse_query(typed).hyphenated == hyphenated
