@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 CORPUS ?=
 export INDEX_ALIAS ?= articles
 
-.PHONY: help setup chromium axe engine engine-stop engine-status cluster cluster-stop cluster-status learn index run serve dev test unit lint fmt bench-load bench-search bench-throughput bench-ingest bench-relevance bench-cluster-faults bench-cluster-shards bench-export bench-alerts clean
+.PHONY: help setup chromium axe engine engine-stop engine-status cluster cluster-stop cluster-status learn index run serve dev test unit lint fmt bench-load bench-search bench-throughput bench-ingest bench-relevance bench-cluster-faults bench-cluster-shards bench-export bench-alerts bench-scale clean
 
 help:
 	@echo "make run      set up, start the engine, index seeds/ (+ CORPUS), serve on http://$(HOST):$(PORT)"
@@ -27,6 +27,7 @@ help:
 	@echo "make bench-cluster-shards  load docs/s and search latency for 1-3 shards (on ES_URL)"
 	@echo "make bench-export  /api/export's peak memory for ~10k and all articles"
 	@echo "make bench-alerts  the alerts checker's time per run with 1,000 saved searches"
+	@echo "make bench-scale   one node with 44k, 250k and 1M articles: latency, heap, names sync"
 
 # The virtualenv is rebuilt only when the pinned requirements change.
 $(VENV)/.installed: requirements.txt requirements-dev.txt requirements-model.txt
@@ -105,7 +106,7 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
-	$(VENV)/bin/mypy --explicit-package-bases $(wildcard bench/relevance*.py)
+	$(VENV)/bin/mypy --explicit-package-bases $(wildcard bench/relevance*.py bench/scale*.py)
 	$(VENV)/bin/lint-imports
 
 fmt: setup
@@ -152,6 +153,17 @@ bench-export: engine
 
 bench-alerts: engine
 	$(PY) bench/alerts_checker.py
+
+# One node holding 44k, 250k and a million articles: varied copies of `bench-articles` (no NER),
+# each size grown from the one before, every request next to its engine twin, heap and names
+# sync (artifacts/bench/scale-<size>.json). About 80 minutes on 2 shared cores; the index stays
+# (scale-<size>). SOURCE_URL: the engine holding bench-articles, if not this one; ES_HEAP sizes it
+# (2g is enough). The service waits up to 30 s for the engine: at 1M some pages take seconds.
+SIZES ?= 44128,250000,1000000
+SOURCE_URL ?=
+bench-scale: engine
+	ES_TIMEOUT=30 $(PY) bench/scale.py --sizes $(SIZES) --grow --no-merge --keep \
+		$(if $(SOURCE_URL),--source-url $(SOURCE_URL))
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -135,16 +135,20 @@ class ArticleDoc(Document):
     )
     # Unknown dates stay null rather than being invented; sorts put them last.
     published = Date()
-    source = Keyword()
+    # Facet fields (with the entity types below): their global ordinals, which every search's
+    # facet counts need, are built when a refresh opens new segments, not by the first search
+    # after it. At a million articles (700k names) that first search took 800 ms instead of
+    # 270 ms, and the refresh 190 ms instead of 20 (README "One million articles").
+    source = Keyword(eager_global_ordinals=True)
     section = Keyword()
     # Only looked up, never searched as text.
     url = Keyword(ignore_above=2048)
     language = Keyword()
     categories = Keyword()
     # One keyword array per entity type: the facet values, exact and case-sensitive.
-    person = Keyword()
-    organization = Keyword()
-    location = Keyword()
+    person = Keyword(eager_global_ordinals=True)
+    organization = Keyword(eager_global_ordinals=True)
+    location = Keyword(eager_global_ordinals=True)
     # The surface forms each entity had in the text ("Ayatollah Seyyed Khamenei", "Khamenei"),
     # so a search for any of them finds the article filed under the canonical facet value.
     # `.phonetic` finds the same names spelled another way (names_phonetic).

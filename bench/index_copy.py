@@ -72,7 +72,8 @@ def copy_alias(source: Elasticsearch, from_alias: str, target: Elasticsearch, al
     if old:
         # Earlier copies made by this script; the source alias is never touched.
         target.indices.delete(index=old)
-    print(f"built {alias} -> {index}: {ok} docs, {len(errors)} errors, "
+    failed = errors if isinstance(errors, int) else len(errors)
+    print(f"built {alias} -> {index}: {ok} docs, {failed} errors, "
           f"{time.perf_counter() - started:.0f} s", flush=True)  # fmt: skip
     return index
 

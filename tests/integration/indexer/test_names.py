@@ -32,13 +32,17 @@ def alias(es: Elasticsearch) -> Iterator[str]:
     delete_indices(es, name)
 
 
-def store(es: Elasticsearch, alias: str, *articles: tuple[str, Entities]) -> None:
-    """Articles as a load writes them (title, entities, change tracking), refreshed."""
+def store(es: Elasticsearch, alias: str, *articles: tuple[str, Entities], minute: int = 0) -> None:
+    """Articles as a load writes them (title, entities, change tracking), refreshed.
+
+    Each is stamped a second after the one before, from `minute` (later loads: a later minute).
+    """
     ensure_index(es, alias)
     actions = []
     for n, (title, entities) in enumerate(articles):
         article = Article(id=title, title=title, body=f"Body {n}.")
-        provenance = provenance_of(article, ingested_at=f"2026-01-01T00:00:{n:02d}+00:00")
+        stamp = f"2026-01-01T00:{minute:02d}:{n:02d}+00:00"
+        provenance = provenance_of(article, ingested_at=stamp)
         actions.append(BulkItem(to_action(article, entities, provenance, index=alias), title))
     assert bulk_load(es, actions).ok
     es.indices.refresh(index=alias)
@@ -132,6 +136,78 @@ def test_a_sync_writes_only_what_changed(es, alias):
     }
     assert names_indices(es, alias) == index  # updated in place
     assert (sync_names(es, alias).written, sync_names(es, alias).deleted) == (0, 0)
+
+
+def names_match_the_articles(es: Elasticsearch, alias: str) -> bool:
+    """Whether a full sync would change nothing: every name with its true count, no other."""
+    return all(
+        not list(
+            names.name_changes(
+                names.facet_counts(es, alias, kind),
+                names.stored_counts(es, names_alias(alias), kind),
+            )
+        )
+        for kind in ("person", "organization", "location")
+    )
+
+
+def test_after_articles_are_only_added_only_their_names_are_recounted(es, alias):
+    store(
+        es,
+        alias,
+        *[(f"Old {n}", Entities(person=(f"Person {n}",), location=("Yerevan",))) for n in range(9)],
+        ("Baku", Entities(location=("Baku",))),
+    )
+    assert sync_names(es, alias).full
+    store(
+        es,
+        alias,
+        ("New", Entities(person=("Nikol Pashinyan",), location=("Yerevan",))),
+        ("Newer", Entities(organization=("OSCE",), location=("Yerevan",))),
+        minute=1,
+    )
+    synced = sync_names(es, alias)
+    assert not synced.full
+    # Yerevan recounted; Pashinyan and the OSCE new. The nine people and Baku are not read.
+    assert (synced.written, synced.deleted) == (3, 0)
+    assert {(n["name"], n["articles"]) for n in stored_names(es, alias).values()} >= {
+        ("Yerevan", 11),
+        ("Nikol Pashinyan", 1),
+        ("OSCE", 1),
+        ("Baku", 1),
+    }
+    assert names_match_the_articles(es, alias)
+    assert names_current(es, alias)
+    again = sync_names(es, alias)  # nothing new: nothing recounted
+    assert (again.written, again.deleted, again.full) == (0, 0, False)
+
+
+def test_an_update_or_a_prune_since_the_sync_makes_it_a_full_sync(es, alias):
+    many = [(f"Old {n}", Entities(location=("Yerevan",))) for n in range(8)]
+    store(es, alias, *many, ("Baku", Entities(location=("Baku",))), ("Tbilisi", Entities()))
+    sync_names(es, alias)
+    # Restamped later: an update. Baku's only article now names no place; Ganja is new.
+    store(es, alias, ("Baku", Entities(location=("Ganja",))), minute=1)
+    synced = sync_names(es, alias)
+    assert synced.full
+    assert (synced.written, synced.deleted) == (1, 1)
+    assert names_match_the_articles(es, alias)
+    es.delete(index=alias, id="Old 0", refresh=True)  # pruned
+    store(es, alias, ("Added", Entities(location=("Tbilisi",))), minute=2)  # and one added
+    synced = sync_names(es, alias)
+    assert synced.full
+    assert names_match_the_articles(es, alias)
+
+
+def test_many_articles_added_at_once_are_synced_in_full(es, alias):
+    store(es, alias, *[(f"Old {n}", Entities(location=("Yerevan",))) for n in range(4)])
+    sync_names(es, alias)
+    store(es, alias, ("New", Entities(location=("Baku",))), minute=1)  # a fifth of the index
+    assert not sync_names(es, alias).full
+    store(es, alias, *[(f"New {n}", Entities(location=("Baku",))) for n in range(3)], minute=2)
+    synced = sync_names(es, alias)
+    assert synced.full
+    assert names_match_the_articles(es, alias)
 
 
 def test_names_sort_in_the_engine_order_past_a_page(es, alias, monkeypatch):

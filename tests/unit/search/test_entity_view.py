@@ -24,13 +24,28 @@ def test_the_request_counts_forms_and_unusual_company_of_one_entity():
                 }
             },
             "related_person": {
-                "significant_terms": {"field": "person", "size": 9, "min_doc_count": 2}
+                "significant_terms": {
+                    "field": "person",
+                    "size": 9,
+                    "min_doc_count": 2,
+                    "shard_min_doc_count": 2,
+                }
             },
             "related_organization": {
-                "significant_terms": {"field": "organization", "size": 8, "min_doc_count": 2}
+                "significant_terms": {
+                    "field": "organization",
+                    "size": 8,
+                    "min_doc_count": 2,
+                    "shard_min_doc_count": 2,
+                }
             },
             "related_location": {
-                "significant_terms": {"field": "location", "size": 8, "min_doc_count": 2}
+                "significant_terms": {
+                    "field": "location",
+                    "size": 8,
+                    "min_doc_count": 2,
+                    "shard_min_doc_count": 2,
+                }
             },
         },
     }
