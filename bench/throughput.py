@@ -283,6 +283,7 @@ def run_phase(
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
     start = threading.Barrier(clients + 1)
+    exhausted: list[str] = []
 
     def client() -> None:
         pool = make_pool()
@@ -292,7 +293,12 @@ def run_phase(
         while time.monotonic() < stop_at:
             n = next(counter)
             began = time.perf_counter()
-            ok = send(pool, n)
+            try:
+                ok = send(pool, n)
+            except StreamExhaustedError as exc:
+                # A thread cannot end the run itself; the phase reports it once all have stopped.
+                exhausted.append(str(exc))
+                break
             mine.append((time.perf_counter() - began) * 1000)
             errors += not ok
         with lock:
@@ -307,7 +313,13 @@ def run_phase(
     for thread in threads:
         thread.join()
     phase.seconds = time.monotonic() - began
+    if exhausted:
+        raise SystemExit(exhausted[0])
     return phase
+
+
+class StreamExhaustedError(Exception):
+    """A distinct stream has no page left (raised in a client thread, re-raised after the phase)."""
 
 
 class Stream:
@@ -323,7 +335,7 @@ class Stream:
         if self.distinct:
             index = self.offset + n
             if index >= len(self.pages):
-                raise SystemExit("distinct queries ran out: raise --distinct-queries")
+                raise StreamExhaustedError("distinct queries ran out: raise --distinct-queries")
             return self.pages[index]
         return self.pages[n % len(self.pages)]
 
