@@ -94,6 +94,10 @@ def test_each_new_match_is_delivered_once_through_a_kill(
         for batch in range(BATCHES):
             write(es, alias, new[batch * PER_BATCH : (batch + 1) * PER_BATCH])
             if batch == KILLED_AFTER_BATCH:
+                # The run to kill must have work to be killed in: this batch is made visible
+                # first (otherwise a quick run may find it not yet refreshed and end at once).
+                # Every other run still meets the refresh interval as it comes.
+                es.indices.refresh(index=alias)
                 before = received.answered()
                 process = subprocess.Popen(checker(es_url, alias), cwd=REPO)
                 deadline = time.monotonic() + 300
