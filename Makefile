@@ -21,7 +21,7 @@ help:
 	@echo "make bench-load   load both shared corpora and report docs/s"
 	@echo "make bench-ingest docs/s of the full pipeline, NER alone and bulk alone (LIMIT=N for a subset)"
 	@echo "make bench-search suggest/search latency p50/p95/p99 against the engine alone"
-	@echo "make bench-throughput /api/search at 1, 8, 32 clients next to the engine (SERVING=...)"
+	@echo "make bench-throughput /api/search at 1, 8, 32 clients next to the engine (SERVING=..., PIN=0:1)"
 	@echo "make bench-relevance nDCG@10/P@5/R@10 of /api/search vs plain multi_match (SPLIT=test|dev|all)"
 	@echo "make bench-cluster-faults  searches lost per client setting while cluster nodes die or hang"
 	@echo "make bench-cluster-shards  load docs/s and search latency for 1-3 shards (on ES_URL)"
@@ -128,8 +128,9 @@ bench-search: engine
 # /api/search at 1, 8 and 32 concurrent clients next to the identical engine requests, for each
 # serving model in SERVING (gunicorn worker class:workers[xthreads]), queries repeated and distinct.
 SERVING ?= sync:2,gthread:2x4
+# PIN=0:1 runs the engine on CPU 0 and the service with its load on CPU 1 (bench/throughput.py).
 bench-throughput: engine
-	$(PY) bench/throughput.py --serving $(SERVING)
+	$(PY) bench/throughput.py --serving $(SERVING) $(if $(PIN),--pin $(PIN))
 
 # Ranking quality on the held-out relevance set (needs bench-load first). Report test, tune on dev.
 # Measured on a copy of the loaded articles with the current mapping (the ranking uses its fields).

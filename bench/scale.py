@@ -23,6 +23,10 @@ refresh (what a reader pays while articles are loaded). Figures go to
 artifacts/bench/scale-<size>.json; the index is deleted afterwards unless --keep. With --grow
 each size tops up the index of the size before it (the same first articles) instead of loading
 them all again.
+The service samples the facets of large result sets as configured (FACET_SAMPLE, default
+20,000; 0 counts exactly, search/sampling.py), and the engine side sends what it sends: the
+search with sampled aggregations and, when the service recounts, the recount; the figures say
+how many searches were counted which way.
 At a million articles some pages take seconds on a busy machine: give the service time with
 ES_TIMEOUT=30 (it is handed to gunicorn), or a 503 stops the run.
 This is a script, not a timed test: on a shared 2-core machine compare ratios and medians.
@@ -63,7 +67,9 @@ from search.entity import build_entity  # noqa: E402
 from search.facet_values import build_facet_search  # noqa: E402
 from search.lookup import Lookup, build_lookup, read_lookup  # noqa: E402
 from search.params import FacetQuery, SearchParams  # noqa: E402
-from search.query import build_search  # noqa: E402
+from search.query import build_recount, build_search  # noqa: E402
+from search.results import total_hits  # noqa: E402
+from search.sampling import DEFAULT_SAMPLE, expected_hits, probability, recount  # noqa: E402
 from search.suggest import build_suggest, suggest_indices  # noqa: E402
 
 # Added after the names sync, as a small load adds articles, to time an incremental sync.
@@ -235,6 +241,26 @@ def node_figures(client: Elasticsearch, alias: str) -> dict[str, Any]:
     }
 
 
+# The service under measurement reads the same variable (search/config.py).
+FACET_SAMPLE = int(os.environ.get("FACET_SAMPLE") or DEFAULT_SAMPLE)
+
+
+def engine_search(
+    timer: Timer, params: SearchParams, lookup: Lookup, articles: int
+) -> tuple[float, Any, str]:
+    """What /api/search sends after its lookup (search/pages.py's run_search): the search, its
+    facets sampled as the service samples them, and their recount when it makes one; (ms of
+    both, the search's answer, how the facets were counted: exact, sampled or recounted)."""
+    articles = lookup.articles or articles
+    chance = probability(expected_hits(params, lookup, articles), articles, FACET_SAMPLE)
+    body = build_search(params, timer.alias, lookup, facet_chance=chance).to_dict()
+    ms, answer = timer.es(body)
+    if (again := recount(total_hits(answer), chance, FACET_SAMPLE)) is None:
+        return ms, answer, "exact" if chance is None else "sampled"
+    more, _ = timer.es(build_recount(params, timer.alias, lookup, again).to_dict())
+    return ms + more, answer, "recounted"
+
+
 def engine_lookup(timer: Timer, params: SearchParams) -> tuple[float, Lookup]:
     """The lookup /api/search sends before its search (search/lookup.py)."""
     if (searches := build_lookup(params.parsed, timer.alias)) is None:
@@ -246,9 +272,13 @@ def engine_lookup(timer: Timer, params: SearchParams) -> tuple[float, Lookup]:
 class Run:
     """Samples of one size: each kind of request, through the service and to the engine."""
 
-    def __init__(self, timer: Timer) -> None:
+    def __init__(self, timer: Timer, articles: int) -> None:
         self.timer = timer
+        # The index's articles, which the service counts for searches without words.
+        self.articles = articles
         self.samples: dict[str, list[float]] = {}
+        # How the facets of the searches measured were counted (exact, sampled, recounted).
+        self.facet_counts: dict[str, int] = {}
         self.turn = 0
 
     def add(self, name: str, value: float) -> None:
@@ -276,7 +306,9 @@ class Run:
 
         def engine() -> tuple[float, float]:
             lookup_ms, lookup = engine_lookup(self.timer, params)
-            ms, _ = self.timer.es(build_search(params, self.timer.alias, lookup).to_dict())
+            ms, _, counted = engine_search(self.timer, params, lookup, self.articles)
+            if record:
+                self.facet_counts[counted] = self.facet_counts.get(counted, 0) + 1
             return ms, lookup_ms
 
         path = "/api/search?" + urlencode(query, doseq=True)
@@ -375,7 +407,7 @@ def measure_after_refresh(run: Run, client: Elasticsearch, rounds: int) -> None:
             run.add("refresh", (time.perf_counter() - started) * 1000)
             params = SearchParams.from_args(_Args(query))
             _, lookup = engine_lookup(run.timer, params)
-            ms, _ = run.timer.es(build_search(params, alias, lookup).to_dict())
+            ms, _, _ = engine_search(run.timer, params, lookup, run.articles)
             run.add("search_after_refresh_engine", ms)
 
 
@@ -445,7 +477,7 @@ def main() -> int:
         process, service = serve(alias, es_url, args.workers)
         try:
             timer = Timer(service, es_url, alias)
-            run = Run(timer)
+            run = Run(timer, int(client.count(index=alias)["count"]))
             measure(run, args.rounds, entity_names(client, alias))
             measure_after_refresh(run, client, args.rounds * 3)
         finally:
@@ -458,10 +490,13 @@ def main() -> int:
             "load_average": os.getloadavg(),
             "build": built,
             "node": node_figures(client, alias),
+            "facet_sample": FACET_SAMPLE,
+            "facets_counted": run.facet_counts,
             **report(run.samples),
         }
         figures.write_text(json.dumps(result, indent=2) + "\n")
-        print(json.dumps({k: result[k] for k in ("size", "load_average", "node")}))
+        shown = ("size", "load_average", "node", "facet_sample", "facets_counted")
+        print(json.dumps({k: result[k] for k in shown}))
         for name, figure in result["ms"].items():
             print(f"  {name:34}{figure['p50']:9.1f}{figure['p95']:9.1f}  n={figure['n']}")
         for kind, ratio in result["service_over_engine"].items():

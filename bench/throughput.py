@@ -28,6 +28,12 @@ Two kinds of query stream, since the service keeps each lookup a minute per proc
   prepared with `request_cache: false` so the engine's shard request cache is not warmed by the
   preparation.
 
+With --pin ENGINE:APP (CPU lists, e.g. `--pin 0:1`) the engine's threads run on the first CPUs
+and the load generator and the service on the others, as if the engine had a machine of its
+own, as it has in any real deployment: on 2 shared cores the service's own CPU otherwise comes
+out of the engine's, so its rate can never reach the engine's (README, "Throughput"). Both
+sides are measured under the same pinning; it is undone at the end.
+
 Prints p50/p95/p99 latency (ms), requests/s and the service/engine ratios per phase pair
 (medians over rounds), and writes everything to artifacts/bench/throughput.json.
 This is a script, not a timed test: figures on a shared machine are noisy; compare ratios.
@@ -36,6 +42,7 @@ This is a script, not a timed test: figures on a shared machine are noisy; compa
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
 import os
@@ -523,6 +530,45 @@ def show(mode: str, serving: Serving, clients: int, figures: dict[str, Any]) -> 
     )
 
 
+def cpu_list(text: str) -> set[int]:
+    """CPUs written as `0`, `0,1` or `0-3`."""
+    cpus: set[int] = set()
+    for part in text.split(","):
+        first, _, last = part.partition("-")
+        cpus.update(range(int(first), int(last or first) + 1))
+    return cpus
+
+
+def pin(client: Elasticsearch, engine_cpus: set[int], app_cpus: set[int]) -> Callable[[], None]:
+    """Run the engine's threads on `engine_cpus` and this process (the load generator, and the
+    services it starts later) on `app_cpus`; return what undoes it.
+
+    Must be called before this process starts any thread: Linux sets a thread's affinity, and
+    threads and processes inherit it from the one that makes them.
+    """
+    nodes = client.nodes.info(node_id="_local", metric="process")["nodes"]
+    pid = int(next(iter(nodes.values()))["process"]["id"])
+    tasks = Path(f"/proc/{pid}/task")
+    if not tasks.exists():
+        raise SystemExit("--pin: the engine does not run on this machine")
+    everything = os.sched_getaffinity(0)
+
+    def engine_on(cpus: set[int]) -> None:
+        for task in tasks.iterdir():
+            # A thread may end meanwhile.
+            with contextlib.suppress(ProcessLookupError):
+                os.sched_setaffinity(int(task.name), cpus)
+
+    engine_on(engine_cpus)
+    os.sched_setaffinity(0, app_cpus)
+
+    def undo() -> None:
+        engine_on(everything)
+        os.sched_setaffinity(0, everything)
+
+    return undo
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", default="1,8,32", help="comma-separated client counts")
@@ -537,6 +583,7 @@ def main() -> int:
     parser.add_argument("--source-url", help="the engine holding --from-alias (default: ES_URL)")
     parser.add_argument("--label", default="", help="added to the artifact's name")
     parser.add_argument("--out", type=Path, default=REPO / "artifacts" / "bench")
+    parser.add_argument("--pin", help="ENGINE:APP CPU lists, e.g. 0:1 (see above)")
     args = parser.parse_args()
     args.clients = [int(n) for n in args.clients.split(",")]
     args.queries_seen = set()
@@ -545,6 +592,18 @@ def main() -> int:
 
     es_url = os.environ.get("ES_URL", "http://127.0.0.1:9200").split(",")[0]
     client = Elasticsearch(es_url, request_timeout=120)
+    unpin: Callable[[], None] = lambda: None  # noqa: E731
+    if args.pin:
+        engine_cpus, _, app_cpus = args.pin.partition(":")
+        unpin = pin(client, cpu_list(engine_cpus), cpu_list(app_cpus))
+    try:
+        return run_all(args, es_url, client)
+    finally:
+        unpin()
+
+
+def run_all(args: argparse.Namespace, es_url: str, client: Elasticsearch) -> int:
+    """Prepare the index, run every serving model and mode, write the report."""
     if outdated(client, args.alias):
         source = Elasticsearch(args.source_url, request_timeout=120) if args.source_url else client
         copy_alias(source, args.from_alias, client, args.alias)
@@ -560,6 +619,7 @@ def main() -> int:
         "seconds": args.seconds,
         "rounds": args.rounds,
         "cpus": os.cpu_count(),
+        "pin": args.pin,
         "load_before": os.getloadavg(),
         "results": {},
     }

@@ -11,7 +11,10 @@ from flask import Flask, current_app
 
 from articles import INDEX_ALIAS
 from search.params import MAX_RESULT_WINDOW
+from search.sampling import DEFAULT_SAMPLE
 
+# A sample this large costs about what exact counts cost anyway.
+MAX_FACET_SAMPLE = 1_000_000
 # A key anyone could guess in a few tries protects nothing.
 MIN_API_KEY_LENGTH = 16
 
@@ -48,6 +51,9 @@ class Settings:
     # Whether webhooks may target loopback and private addresses (tests, a private network).
     # The engine's own address is refused even then.
     allow_private_webhooks: bool = False
+    # Hits whose facets are counted when a search in a large index matches many more: the
+    # counts of larger result sets are estimates (search/sampling.py). 0: always exact.
+    facet_sample: int = DEFAULT_SAMPLE
 
     def __post_init__(self) -> None:
         urls = [urlsplit(url) for url in self.es_urls]
@@ -68,6 +74,8 @@ class Settings:
             raise SettingsError(f"MAX_PAGE_SIZE must be between 1 and {MAX_RESULT_WINDOW}")
         if not 1 <= self.page_size <= self.max_page_size:
             raise SettingsError("PAGE_SIZE must be between 1 and MAX_PAGE_SIZE")
+        if not 0 <= self.facet_sample <= MAX_FACET_SAMPLE:
+            raise SettingsError(f"FACET_SAMPLE must be between 0 and {MAX_FACET_SAMPLE:,}")
         if self.api_key is not None and len(self.api_key) < MIN_API_KEY_LENGTH:
             raise SettingsError(f"API_KEY must be at least {MIN_API_KEY_LENGTH} characters")
 
@@ -115,6 +123,7 @@ class Settings:
             api_key=environ.get("API_KEY") or None,
             alerts_need_key_to_read=flag("ALERTS_READ_NEEDS_KEY"),
             allow_private_webhooks=flag("ALLOW_PRIVATE_WEBHOOKS"),
+            facet_sample=int(number("FACET_SAMPLE", int, defaults.facet_sample)),
         )
 
 

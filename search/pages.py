@@ -20,10 +20,11 @@ from search.entity import EntityView, build_entity
 from search.errors import AppError
 from search.es import get_es, get_lookup_cache
 from search.facet_values import FacetValues, build_facet_search, values_from_response
-from search.lookup_pages import run_lookup
+from search.lookup_pages import count_articles, run_lookup
 from search.params import MAX_VALUE_LENGTH, FacetQuery, SearchParams, SuggestParams
-from search.query import build_search
-from search.results import SearchPage
+from search.query import build_recount, build_search
+from search.results import SearchPage, total_hits
+from search.sampling import expected_hits, probability, recount
 from search.suggest import (
     NameSuggestion,
     Suggestion,
@@ -40,15 +41,34 @@ def search_page() -> SearchPage:
     params = SearchParams.from_args(
         request.args, default_size=settings.page_size, max_size=settings.max_page_size
     )
-    return run_search(get_es(), params, settings.index_alias)
+    return run_search(get_es(), params, settings.index_alias, facet_sample=settings.facet_sample)
 
 
-def run_search(client: Elasticsearch, params: SearchParams, index: str) -> SearchPage:
+def run_search(
+    client: Elasticsearch, params: SearchParams, index: str, *, facet_sample: int = 0
+) -> SearchPage:
     """Ask what the index knows of the words, then send the search for `params` to `index` and
-    wrap the answer."""
-    lookup = run_lookup(client, params.parsed, index, get_lookup_cache())
-    response = client.search(index=index, body=build_search(params, index, lookup).to_dict())
-    return SearchPage.from_response(response.body, params, lookup=lookup)
+    wrap the answer.
+
+    In an index large enough, the facets of a search expected to match many more than
+    `facet_sample` articles are counted in a sample of about that many (search/sampling.py);
+    when the exact total shows the sample fell short, they are counted again.
+    """
+    cache = get_lookup_cache()
+    lookup = run_lookup(client, params.parsed, index, cache)
+    chance = None
+    if facet_sample:
+        articles = lookup.articles or count_articles(client, index, cache)
+        chance = probability(expected_hits(params, lookup, articles), articles, facet_sample)
+    body = build_search(params, index, lookup, facet_chance=chance).to_dict()
+    response = client.search(index=index, body=body).body
+    again = recount(total_hits(response), chance, facet_sample)
+    if again is not None:
+        recounted = client.search(
+            index=index, body=build_recount(params, index, lookup, again).to_dict()
+        ).body
+        response = {**response, "aggregations": recounted.get("aggregations") or {}}
+    return SearchPage.from_response(response, params, lookup=lookup)
 
 
 def article_page(article_id: str) -> StoredArticle:

@@ -18,6 +18,7 @@ from search.limits import MAX_HIGHLIGHT_CHARS
 from search.lookup import Lookup
 from search.params import SearchParams, Sort
 from search.ranking import Relevance, relevance
+from search.sampling import sampled
 from search.syntax import FieldFilter
 from search.timeline import base_interval
 
@@ -133,7 +134,13 @@ class SearchRequest:
         return self.body
 
 
-def build_search(params: SearchParams, index: str, lookup: Lookup | None = None) -> SearchRequest:
+def build_search(
+    params: SearchParams,
+    index: str,
+    lookup: Lookup | None = None,
+    *,
+    facet_chance: float | None = None,
+) -> SearchRequest:
     """The complete search request for `params` on `index` (pure: nothing is sent).
 
     `lookup` is what the index knows of the words (search/lookup.py); without it the words are
@@ -148,6 +155,9 @@ def build_search(params: SearchParams, index: str, lookup: Lookup | None = None)
     search/ranking.py builds): elasticsearch.dsl's FacetedSearch made the same body at about
     three times the cost, the largest share of the app's own time per search
     (bench/profile_app.py).
+
+    With `facet_chance` the facets and the timeline are counted in a random sample of the hits
+    read with that probability (search/sampling.py); None counts them exactly.
     """
     found = _relevance(params, lookup)
     selections = {name: facet_filter(name, values) for name, values in params.filters.items()}
@@ -156,7 +166,7 @@ def build_search(params: SearchParams, index: str, lookup: Lookup | None = None)
     }
     if selections:
         body["post_filter"] = all_of(list(selections.values()))
-    body["aggs"] = _aggregations(params, selections)
+    body["aggs"] = sampled(_aggregations(params, selections), facet_chance)
     body["sort"] = sort_fields(params.effective_sort)
     if params.cursor is not None:
         body |= {"size": params.size, "search_after": list(params.cursor.after)}
@@ -167,6 +177,23 @@ def build_search(params: SearchParams, index: str, lookup: Lookup | None = None)
     # Lists never show the body; it is the bulk of every document.
     body["_source"] = {"excludes": ["body", "suggest", "*_mentions"]}
     body["highlight"] = _highlight(found)
+    return SearchRequest(index=index, body=body)
+
+
+def build_recount(
+    params: SearchParams, index: str, lookup: Lookup | None, facet_chance: float
+) -> SearchRequest:
+    """The facets and timeline of the search `build_search(params, index, lookup)` counted
+    again with probability `facet_chance` (1: exactly), without hits (search/sampling.py)."""
+    found = _relevance(params, lookup)
+    selections = {name: facet_filter(name, values) for name, values in params.filters.items()}
+    body: dict[str, Any] = {
+        "query": _with_filters(params, found.query if found else None).to_dict(),
+        "aggs": sampled(_aggregations(params, selections), facet_chance),
+        "size": 0,
+        # The first request counted the hits.
+        "track_total_hits": False,
+    }
     return SearchRequest(index=index, body=body)
 
 

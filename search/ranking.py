@@ -112,7 +112,7 @@ PREFIX_EXPANSIONS = 30
 MAX_COMPLETIONS = 3
 # Matching every word is worth this much more than matching most of them.
 ALL_WORDS_BONUS = 10.0
-# Expected articles with every word above which most words are not enough (see _plentiful).
+# Expected articles with every word above which most words are not enough (see plentiful).
 PLENTY = 100
 # The words in a row in the title, give or take this many moves.
 PROXIMITY_SLOP = 3
@@ -436,7 +436,7 @@ def relevance(parsed: ParsedQuery, lookup: Lookup, *, every_word: bool = False) 
         # A word nothing but its sound may match does not count: the others still find articles.
         found = sum(not all(plans[m].lost for m in group) for group in members)
         msm = minimum_should_match(found or len(groups))
-        if _plentiful(plans, lookup.articles):
+        if plentiful(plans, lookup.articles):
             # Articles with every word fill the first pages anyway: requiring them all is the
             # same ranking there, at a fraction of the cost (three common words: a third).
             msm = len(groups)
@@ -466,7 +466,7 @@ def relevance(parsed: ParsedQuery, lookup: Lookup, *, every_word: bool = False) 
     )
 
 
-def _plentiful(plans: Sequence[WordPlan], articles: int) -> bool:
+def plentiful(plans: Sequence[WordPlan], articles: int) -> bool:
     """Whether many articles are expected to hold every word, were the words independent
     (common words go together more often than that, so the estimate errs low)."""
     if len(plans) < 3 or not articles:

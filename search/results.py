@@ -23,6 +23,7 @@ from search.lookup import Lookup
 from search.models import ApiModel, Args, Day, Entities, LazyArgs, LinkArgs, keyed_by
 from search.params import MAX_RESULT_WINDOW, SearchParams, Sort
 from search.ranking import owes_to_close_spelling, plan_words
+from search.sampling import unwrap
 from search.syntax import FieldFilter, corrected_query
 from search.timeline import Timeline, base_interval, timeline_from_buckets
 
@@ -139,6 +140,13 @@ class SearchPage(ApiModel):
         (), description="Filters typed as prefixes (person:, org:, loc:, source:)"
     )
     timeline: Timeline | None = None
+    facets_estimated: bool = Field(
+        False,
+        description=(
+            "Whether the facet counts and the timeline are estimates from a random sample of "
+            "the hits, as for very many hits in a large index; `total` is exact either way"
+        ),
+    )
 
     # For the HTML page; not in the API.
     params: SkipJsonSchema[SearchParams] = Field(exclude=True, repr=False)
@@ -156,7 +164,7 @@ class SearchPage(ApiModel):
         """Wrap the raw JSON of a search built by `build_search(params, index, lookup)`."""
         hits = response.get("hits") or {}
         total = hits.get("total") or 0
-        aggregations = response.get("aggregations") or {}
+        aggregations, estimated = unwrap(response.get("aggregations") or {})
         raw_hits = hits.get("hits") or ()
         found = tuple(Hit.from_hit(hit) for hit in raw_hits)
         timeline_agg: Mapping[str, Any] = (aggregations.get("_timeline") or {}).get(
@@ -187,6 +195,7 @@ class SearchPage(ApiModel):
             # Named clauses of the query (search/ranking.py) that a hit matched.
             fuzzy=any(owes_to_close_spelling(hit.get("matched_queries") or ()) for hit in raw_hits),
             query_filters=params.parsed.filters,
+            facets_estimated=estimated,
         )
 
     @property
@@ -264,6 +273,12 @@ class SearchPage(ApiModel):
                 links.append(None)
             links.append(PageLink(number, self.params.page_args(number), number == self.page))
         return links
+
+
+def total_hits(response: Mapping[str, Any]) -> int:
+    """The number of hits of a raw search answer (0 when it has none)."""
+    total = (response.get("hits") or {}).get("total") or 0
+    return int(total["value"] if isinstance(total, Mapping) else total)
 
 
 def _relation(total: object) -> Literal["eq", "gte"]:

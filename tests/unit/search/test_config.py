@@ -23,6 +23,7 @@ def test_defaults_apply_when_nothing_is_set() -> None:
         es_timeout=3.0,
         page_size=10,
         max_page_size=100,
+        facet_sample=20_000,
     )
 
 
@@ -36,6 +37,7 @@ def test_every_variable_is_read() -> None:
             "ES_TIMEOUT": "1.5",
             "PAGE_SIZE": "20",
             "MAX_PAGE_SIZE": "50",
+            "FACET_SAMPLE": "5000",
         }
     )
     assert settings == Settings(
@@ -46,6 +48,7 @@ def test_every_variable_is_read() -> None:
         es_timeout=1.5,
         page_size=20,
         max_page_size=50,
+        facet_sample=5000,
     )
 
 
@@ -66,6 +69,8 @@ def test_empty_variables_keep_the_defaults() -> None:
         ({"PAGE_SIZE": "0"}, "PAGE_SIZE must be between 1 and MAX_PAGE_SIZE"),
         ({"PAGE_SIZE": "200"}, "PAGE_SIZE must be between 1 and MAX_PAGE_SIZE"),
         ({"MAX_PAGE_SIZE": "20000"}, "MAX_PAGE_SIZE must be between 1 and 10000"),
+        ({"FACET_SAMPLE": "many"}, "FACET_SAMPLE must be an integer"),
+        ({"FACET_SAMPLE": "-1"}, "FACET_SAMPLE must be between 0 and 1,000,000"),
         ({"ES_USERNAME": "reader"}, "ES_USERNAME and ES_PASSWORD must be set together"),
         (
             {"ES_API_KEY": "k", "ES_USERNAME": "u", "ES_PASSWORD": "p"},

@@ -134,7 +134,9 @@ def test_to_dict_gives_exactly_the_api_shape() -> None:
         "did_you_mean",
         "query_filters",
         "timeline",
+        "facets_estimated",
     }
+    assert body["facets_estimated"] is False
     assert set(body["facets"]) == {"person", "organization", "location", "source"}
     assert {"value": "Nobody", "count": 0, "selected": True} in body["facets"]["person"]
     hit_page = page_of("search_karabakh_armenia_yerevan.json").to_dict()

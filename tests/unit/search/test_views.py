@@ -77,10 +77,14 @@ def test_the_same_words_are_looked_up_once_a_while(make_client: MakeClient) -> N
     ]
 
 
-def test_api_search_without_words_asks_nothing_before_searching(make_client: MakeClient) -> None:
+def test_api_search_without_words_asks_only_the_article_count_before_searching(
+    make_client: MakeClient,
+) -> None:
     client = make_client()
     client.get("/api/search?person=Nobody")
-    assert [name for name, _ in stub_of(client).calls] == ["search"]
+    client.get("/api/search?location=Nowhere")
+    # The count decides how facets are counted (search/sampling.py); it is kept a minute.
+    assert [name for name, _ in stub_of(client).calls] == ["count", "search", "search"]
 
 
 def test_api_search_answers_the_page_as_json(make_client: MakeClient) -> None:
