@@ -8,7 +8,9 @@ most common form, so a rare spelling cannot outrank the common one by rarity alo
 exact spelling keeps an edge. Articles match when most groups do (`minimum_should_match`);
 those matching every group get a bonus, so they come first. Quoted phrases are required. The
 words found close together (a phrase with slop) in the title, and articles filed under an
-entity the words name (search/lookup.py's entity forms), rank higher.
+entity the words name (search/lookup.py's entity forms), rank higher. A word scores the sum of its
+matches in title, body and mentions, except in a topic (four words or more naming no entity),
+where its best field counts and the others add a little.
 
 Everything here depends on the Lookup (search/lookup.py) asked just before: term statistics
 decide which words get alternatives.
@@ -123,6 +125,13 @@ ENTITY_WEIGHT = 3.0
 # words (a name shared by several people boosts none of them), and in a few at least.
 ENTITY_SHARE = 0.4
 ENTITY_MIN_ARTICLES = 2
+# Queries of at least this many word groups naming no entity are topics ("wrestling world
+# championship medal"): there a word scores in the field it matches best, the others adding
+# this share. Summed over title and body (most_fields), the common words of a title ("World
+# Championships medal") outweigh the rarest word, the one the article is about, found only in
+# the body. Names keep the sum: their words in the title and the mentions are the evidence.
+TOPIC_GROUPS = 4
+TOPIC_TIE_BREAKER = 0.2
 # Named clauses of a word with close spellings (`exact-2`, `close-2` for the third word): a hit
 # that matched a word's close spelling but not the word owes its place to typo tolerance.
 EXACT_NAME = "exact-"
@@ -176,6 +185,9 @@ class WordPlan:
     # Too short a start of a word to require: the words it begins (headlines') match instead.
     optional: bool = False
     completions: tuple[str, ...] = ()
+    # How a match in several fields scores: summed (None), or the best field's score plus this
+    # share of the others' (a topic's words, see TOPIC_GROUPS).
+    tie_breaker: float | None = None
 
     @property
     def lost(self) -> bool:
@@ -273,22 +285,20 @@ def word_query(plan: WordPlan, position: int = 0, *, by_sound: bool = True) -> Q
     """A word group: the word, or any of its alternatives (the best one counts); `position`
     names the clauses of a word with close spellings; without `by_sound`, a name that merely
     sounds the same does not count."""
-    options: dict[str, Any] = {}
+    options: dict[str, Any] = _field_scoring(plan)
     if plan.exact != 1.0:
         options["boost"] = round(plan.exact, 4)
     if plan.close_spellings:
         options["_name"] = f"{EXACT_NAME}{position}"
     close = f"{CLOSE_NAME}{position}"
-    alternatives: list[Query] = [
-        MultiMatch(query=plan.word, fields=list(SEARCH_FIELDS), type="most_fields", **options)
-    ]
+    alternatives: list[Query] = [MultiMatch(query=plan.word, fields=list(SEARCH_FIELDS), **options)]
     alternatives += [
         MultiMatch(
             query=spelling,
             fields=list(SEARCH_FIELDS),
-            type="most_fields",
             boost=weight,
             _name=close,
+            **_field_scoring(plan),
         )
         for spelling, weight in plan.variants
     ]
@@ -306,8 +316,8 @@ def word_query(plan: WordPlan, position: int = 0, *, by_sound: bool = True) -> Q
         MultiMatch(
             query=completion,
             fields=list(SEARCH_FIELDS),
-            type="most_fields",
             boost=round(PREFIX_WEIGHT / EXACT_WEIGHT, 4),
+            **_field_scoring(plan),
         )
         for completion in plan.completions
     ]
@@ -331,6 +341,13 @@ def word_query(plan: WordPlan, position: int = 0, *, by_sound: bool = True) -> Q
             )
         )
     return alternatives[0] if len(alternatives) == 1 else DisMax(queries=alternatives)
+
+
+def _field_scoring(plan: WordPlan) -> dict[str, Any]:
+    """The multi_match type (and tie breaker) that scores the word over its fields."""
+    if plan.tie_breaker is None:
+        return {"type": "most_fields"}
+    return {"type": "best_fields", "tie_breaker": plan.tie_breaker}
 
 
 def word_groups(parsed: ParsedQuery, plans: Sequence[WordPlan]) -> list[list[int]]:
@@ -389,9 +406,19 @@ def minimum_should_match(groups: int) -> int:
     return math.ceil(0.6 * groups)
 
 
+def named_entities(entities: Sequence[Entity]) -> list[Entity]:
+    """The entities the words name: those most of the mentions holding the words are of."""
+    return [e for e in entities if e.articles >= max(ENTITY_MIN_ARTICLES, ENTITY_SHARE * e.sample)]
+
+
+def is_topic(groups: int, entities: Sequence[Entity]) -> bool:
+    """Whether words in `groups` groups are a topic: TOPIC_GROUPS or more naming no entity."""
+    return groups >= TOPIC_GROUPS and not named_entities(entities)
+
+
 def entity_query(entities: Sequence[Entity]) -> Query | None:
-    """Articles filed under the entities the words name (those most of the mentions are of)."""
-    named = [e for e in entities if e.articles >= max(ENTITY_MIN_ARTICLES, ENTITY_SHARE * e.sample)]
+    """Articles filed under the entities the words name (named_entities)."""
+    named = named_entities(entities)
     if not named:
         return None
     return Bool(
@@ -426,6 +453,8 @@ def relevance(parsed: ParsedQuery, lookup: Lookup, *, every_word: bool = False) 
         return _with_operators(parsed, lookup)
     plans = plan_words(parsed, lookup)
     members = word_groups(parsed, plans)
+    if is_topic(len(members), lookup.entities):
+        plans = [replace(plan, tie_breaker=TOPIC_TIE_BREAKER) for plan in plans]
     groups = [group_query(plans, group) for group in members]
     must: list[Query] = []
     should: list[Query] = []

@@ -10,6 +10,7 @@ import pytest
 from search.lookup import Entity, Lookup, Spelling, WordStats
 from search.ranking import (
     WordPlan,
+    is_topic,
     minimum_should_match,
     owes_to_close_spelling,
     plan_word,
@@ -34,6 +35,19 @@ def lookup(prefix_docs: int = 0, **words: WordStats) -> Lookup:
 
 def word(text: str, **options: Any) -> dict[str, Any]:
     return {"multi_match": {"query": text, "fields": FIELDS, "type": "most_fields", **options}}
+
+
+def topic_word(text: str, **options: Any) -> dict[str, Any]:
+    """A word of a topic: scored in its best field, the others adding a fifth."""
+    return {
+        "multi_match": {
+            "query": text,
+            "fields": FIELDS,
+            "type": "best_fields",
+            "tie_breaker": 0.2,
+            **options,
+        }
+    }
 
 
 def test_a_word_the_index_knows_well_is_matched_as_typed() -> None:
@@ -225,7 +239,8 @@ def test_words_rank_by_how_many_match_then_how_close_they_are() -> None:
         toll=WordStats(docs=377),
     )
     found = relevance(parse_query("earthquake rescue death toll"), stats)
-    words = [word("earthquake"), word("rescue"), word("death"), word("toll")]
+    # Four words naming no entity are a topic: each scores in its best field (see below).
+    words = [topic_word(w) for w in ("earthquake", "rescue", "death", "toll")]
     assert found.query.to_dict() == {
         "bool": {
             # Three of the four words must match...
@@ -246,6 +261,56 @@ def test_words_rank_by_how_many_match_then_how_close_they_are() -> None:
             ],
         }
     }
+
+
+@pytest.mark.parametrize(
+    ("groups", "entities", "topic"),
+    [
+        (4, (), True),
+        (6, (), True),
+        (3, (), False),
+        # A name of four words is no topic.
+        (4, (Entity("organization", "Islamic Revolution Guards Corps", 150, sample=200),), False),
+        # An entity few of the mentions are of is not what the words name.
+        (4, (Entity("organization", "Islamic Revolution Guards Corps", 2, sample=200),), True),
+    ],
+)
+def test_four_words_or_more_naming_no_entity_are_a_topic(
+    groups: int, entities: tuple[Entity, ...], topic: bool
+) -> None:
+    assert is_topic(groups, entities) is topic
+
+
+def test_a_topic_scores_each_word_and_its_spellings_in_their_best_field() -> None:
+    stats = lookup(
+        wrestling=WordStats(docs=300),
+        world=WordStats(docs=9_000),
+        championship=WordStats(docs=700),
+        # Rare, with a spelling the index uses far more often.
+        medall=WordStats(docs=2, variants=(Spelling("medal", 1_500, 0.83),)),
+    )
+    found = relevance(parse_query("wrestling world championship medall"), stats)
+    groups = found.query.to_dict()["bool"]["must"][0]["bool"]["should"]
+    assert groups[:3] == [topic_word("wrestling"), topic_word("world"), topic_word("championship")]
+    # The typed spelling and the common one alike.
+    assert [q["multi_match"]["type"] for q in groups[3]["dis_max"]["queries"]] == [
+        "best_fields",
+        "best_fields",
+    ]
+    assert {q["multi_match"]["tie_breaker"] for q in groups[3]["dis_max"]["queries"]} == {0.2}
+
+
+def test_a_name_of_four_words_sums_each_word_over_its_fields() -> None:
+    words = {w: WordStats(docs=n) for w, n in (("islamic", 9_000), ("revolution", 8_000))}
+    stats = Lookup(
+        articles=ARTICLES,
+        words={**words, "guards": WordStats(docs=2_500), "corps": WordStats(docs=1_900)},
+        entities=(Entity("organization", "Islamic Revolution Guards Corps", 150, sample=200),),
+    )
+    found = relevance(parse_query("Islamic Revolution Guards Corps"), stats)
+    outer = found.query.to_dict()["bool"]["must"][0]["bool"]["should"]
+    groups = outer[0]["bool"]["should"]
+    assert groups == [word(w) for w in ("Islamic", "Revolution", "Guards", "Corps")]
 
 
 def test_common_words_that_many_articles_hold_together_are_all_required() -> None:
