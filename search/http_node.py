@@ -30,6 +30,7 @@ from elastic_transport import (
     HttpHeaders,
     NodeConfig,
 )
+
 # What BaseNode.perform_request returns; the package does not export it (pinned version).
 from elastic_transport._node._base import NodeApiResponse
 from elastic_transport.client_utils import DEFAULT, DefaultType
