@@ -57,11 +57,13 @@ class _Connection:
 
     def dropped(self) -> bool:
         """Whether the node closed this idle connection (it is readable: EOF or stray bytes)."""
+        # poll, not select: select refuses file descriptors past 1023.
+        poller = select.poll()
+        poller.register(self.sock, select.POLLIN)
         try:
-            readable, _, _ = select.select([self.sock], [], [], 0)
-        except (OSError, ValueError):
+            return bool(poller.poll(0))
+        except OSError:
             return True
-        return bool(readable)
 
     def close(self) -> None:
         """Close the reader and the socket, ignoring errors (the connection is given up)."""
