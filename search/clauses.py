@@ -16,9 +16,9 @@ from typing import Any
 Clause = dict[str, Any]
 
 
-def _options(**options: Any) -> dict[str, Any]:
+def options(**given: Any) -> dict[str, Any]:
     """The options given, in the order given, those left at None dropped."""
-    return {name: value for name, value in options.items() if value is not None}
+    return {name: value for name, value in given.items() if value is not None}
 
 
 def bool_query(
@@ -61,36 +61,8 @@ def multi_match(
         "multi_match": {
             "query": query,
             "fields": list(fields),
-            **_options(slop=slop, type=type, boost=boost, _name=name),
+            **options(slop=slop, type=type, boost=boost, _name=name),
         }
-    }
-
-
-def simple_query_string(
-    query: str,
-    fields: Sequence[str],
-    *,
-    default_operator: str,
-    flags: str,
-    fuzzy_max_expansions: int | None = None,
-    fuzzy_prefix_length: int | None = None,
-    lenient: bool,
-    boost: float | None = None,
-    name: str | None = None,
-) -> Clause:
-    """A `simple_query_string` query over `fields`."""
-    return {
-        "simple_query_string": _options(
-            query=query,
-            default_operator=default_operator,
-            fields=list(fields),
-            flags=flags,
-            fuzzy_max_expansions=fuzzy_max_expansions,
-            fuzzy_prefix_length=fuzzy_prefix_length,
-            lenient=lenient,
-            boost=boost,
-            _name=name,
-        )
     }
 
 

@@ -29,7 +29,7 @@ from search.clauses import (
     dis_max,
     field_query,
     multi_match,
-    simple_query_string,
+    options,
 )
 from search.lookup import (
     MENTION_FIELDS,
@@ -143,17 +143,19 @@ def simple_query(
     It never fails on syntax (invalid operators are searched as text), and `lenient` ignores a
     term that cannot apply to a field's type instead of refusing the search.
     """
-    return simple_query_string(
-        text,
-        fields,
-        default_operator=operator,
-        flags=flags,
-        fuzzy_max_expansions=fuzzy_max_expansions,
-        fuzzy_prefix_length=fuzzy_prefix_length,
-        lenient=True,
-        boost=boost,
-        name=name,
-    )
+    return {
+        "simple_query_string": options(
+            query=text,
+            default_operator=operator,
+            fields=list(fields),
+            flags=flags,
+            fuzzy_max_expansions=fuzzy_max_expansions,
+            fuzzy_prefix_length=fuzzy_prefix_length,
+            lenient=True,
+            boost=boost,
+            _name=name,
+        )
+    }
 
 
 def idf(docs: int, articles: int) -> float:
