@@ -10,16 +10,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from elasticsearch.dsl import Q, Search
-from elasticsearch.dsl.query import Bool
 from pydantic import Field
 from pydantic.json_schema import SkipJsonSchema
 
 from articles import FACETS
+from search.clauses import bool_query
 from search.lookup import Lookup
 from search.models import ApiModel
 from search.params import FacetQuery
-from search.query import FACET_MORE_SIZE, facet_filter, text_query
+from search.query import FACET_MORE_SIZE, SearchRequest, facet_filter, text_query
 from search.results import FacetValue, buckets, facet_values
 from search.syntax import lucene_regex_escape
 
@@ -47,23 +46,29 @@ def value_pattern(text: str) -> str:
     return f"(.*[^A-Za-z0-9])?{''.join(parts)}.*"
 
 
-def build_facet_search(query: FacetQuery, index: str, lookup: Lookup | None = None) -> Search[Any]:
+def build_facet_search(
+    query: FacetQuery, index: str, lookup: Lookup | None = None
+) -> SearchRequest:
     """The request counting the matching values of one facet (pure), its words matched as the
     search matches them given the same `lookup`."""
     # The same filters the search puts in its post_filter.
     others = [
-        Q(facet_filter(name, values))
+        facet_filter(name, values)
         for name, values in query.search.filters.items()
         if name != query.facet
     ]
     base = text_query(query.search, lookup)
-    scope = Bool(must=[base], filter=others) if others else base
-    terms: dict[str, Any] = {"field": FACETS[query.facet], "size": FACET_MORE_SIZE}
+    terms: dict[str, Any] = {"field": FACETS[query.facet]}
     if query.text:
         terms["include"] = value_pattern(query.text)
-    search = Search(index=index).query(scope).extra(size=0, track_total_hits=False)
-    search.aggs.bucket("values", "terms", **terms)
-    return search
+    terms["size"] = FACET_MORE_SIZE
+    body = {
+        "query": bool_query(must=[base], filter=others) if others else base,
+        "aggs": {"values": {"terms": terms}},
+        "size": 0,
+        "track_total_hits": False,
+    }
+    return SearchRequest(index=index, body=body)
 
 
 def values_from_response(response: Mapping[str, Any], query: FacetQuery) -> FacetValues:

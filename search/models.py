@@ -85,8 +85,13 @@ class ApiModel(BaseModel):
         return self.model_dump(mode="json", by_alias=True)
 
     def to_json(self) -> str:
-        """The API form serialized (what the views send)."""
+        """The API form serialized."""
         return self.model_dump_json(by_alias=True)
+
+    def to_json_bytes(self) -> bytes:
+        """The API form serialized as UTF-8, what the views send: `to_json` encoded, without
+        making the text first (pydantic writes bytes; a search answer is some 20 kB)."""
+        return self.__pydantic_serializer__.to_json(self, by_alias=True)
 
 
 # Entity names per type, in the order of ENTITY_TYPES.

@@ -18,7 +18,7 @@ def prefers_json() -> bool:
 def json_response(answer: ApiModel, status: int = 200) -> Response:
     """`answer` serialized as its model declares it (the API's JSON)."""
     # The trailing newline is what Flask's jsonify writes too.
-    return Response(answer.to_json() + "\n", status=status, mimetype="application/json")
+    return Response(answer.to_json_bytes() + b"\n", status=status, mimetype="application/json")
 
 
 def respond(answer: ApiModel, template: str, **context: Any) -> Response:

@@ -11,9 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from elasticsearch.dsl.query import Bool, MatchAll, MatchPhrase, Query, Range, Term
-
 from articles import FACETS
+from search.clauses import Clause, bool_query, field_query, match_all
 from search.limits import MAX_HIGHLIGHT_CHARS
 from search.lookup import Lookup
 from search.params import SearchParams, Sort
@@ -42,7 +41,7 @@ FRAGMENT_SIZE = 160
 TITLE_NO_MATCH_SIZE = 512
 
 
-def text_query(params: SearchParams, lookup: Lookup | None = None) -> Query:
+def text_query(params: SearchParams, lookup: Lookup | None = None) -> Clause:
     """The words, field prefixes and dates of `params` as one query (no facet selections).
 
     The words rank articles as search/ranking.py describes, with what `lookup` (asked just
@@ -65,10 +64,9 @@ def every_word_required(params: SearchParams) -> bool:
     return params.effective_sort != "relevance"
 
 
-def _with_filters(params: SearchParams, words: Query | None) -> Query:
+def _with_filters(params: SearchParams, words: Clause | None) -> Clause:
     """`words` (None: every article) within the field prefixes and dates of `params`."""
     parsed = params.parsed
-    query: Query = MatchAll() if words is None else words
     filters = [_field_filter(f) for f in parsed.filters if not f.negated]
     excluded = [_field_filter(f) for f in parsed.filters if f.negated]
     # The date range belongs to the main query, not the post_filter: facet counts must
@@ -81,21 +79,26 @@ def _with_filters(params: SearchParams, words: Query | None) -> Query:
         # https://www.elastic.co/docs/reference/query-languages/query-dsl/query-dsl-range-query#range-query-date-math-rounding
         dates["lte"] = f"{params.date_to.isoformat()}||/d"
     if dates:
-        filters.append(Range(published=dates))
+        filters.append(field_query("range", "published", dates))
     if not filters and not excluded:
-        return query
-    if isinstance(query, MatchAll):
-        return Bool(filter=filters, must_not=excluded)
-    return Bool(must=[query], filter=filters, must_not=excluded)
+        return match_all() if words is None else words
+    if words is None:
+        return bool_query(filter=filters, must_not=excluded)
+    return bool_query(must=[words], filter=filters, must_not=excluded)
 
 
-def _field_filter(prefix: FieldFilter) -> Query:
+def _field_filter(prefix: FieldFilter) -> Clause:
     """`person:khamenei` as a filter: the exact value, any case, or a phrase in a mention."""
-    exact = Term(**{FACETS[prefix.facet]: {"value": prefix.value, "case_insensitive": True}})
+    exact = field_query(
+        "term", FACETS[prefix.facet], {"value": prefix.value, "case_insensitive": True}
+    )
     mentions = MENTION_FIELDS.get(prefix.facet)
     if mentions is None:
         return exact
-    return Bool(should=[exact, MatchPhrase(**{mentions: prefix.value})], minimum_should_match=1)
+    return bool_query(
+        should=[exact, field_query("match_phrase", mentions, prefix.value)],
+        minimum_should_match=1,
+    )
 
 
 def sort_fields(sort: Sort) -> list[Any]:
@@ -151,19 +154,16 @@ def build_search(
     aggregations have run, and each facet's aggregation is filtered by the *other* facets'
     selections only. So counts within a facet stay those of the search without that facet's
     own selection (OR within a facet, AND across facets), and the visitor can still see and add
-    the other values. The body is written as plain dicts (the words' query aside, which
-    search/ranking.py builds): elasticsearch.dsl's FacetedSearch made the same body at about
-    three times the cost, the largest share of the app's own time per search
-    (bench/profile_app.py).
+    the other values. The body is written as plain dicts (search/clauses.py):
+    elasticsearch.dsl's FacetedSearch made the same body at about three times the cost, the
+    largest share of the app's own time per search (bench/profile_app.py).
 
     With `facet_chance` the facets and the timeline are counted in a random sample of the hits
     read with that probability (search/sampling.py); None counts them exactly.
     """
     found = _relevance(params, lookup)
     selections = {name: facet_filter(name, values) for name, values in params.filters.items()}
-    body: dict[str, Any] = {
-        "query": _with_filters(params, found.query if found else None).to_dict()
-    }
+    body: dict[str, Any] = {"query": _with_filters(params, found.query if found else None)}
     if selections:
         body["post_filter"] = all_of(list(selections.values()))
     body["aggs"] = sampled(_aggregations(params, selections), facet_chance)
@@ -188,7 +188,7 @@ def build_recount(
     found = _relevance(params, lookup)
     selections = {name: facet_filter(name, values) for name, values in params.filters.items()}
     body: dict[str, Any] = {
-        "query": _with_filters(params, found.query if found else None).to_dict(),
+        "query": _with_filters(params, found.query if found else None),
         "aggs": sampled(_aggregations(params, selections), facet_chance),
         "size": 0,
         # The first request counted the hits.
@@ -255,7 +255,7 @@ def _highlight(found: Relevance | None) -> dict[str, Any]:
     }
     if found is not None and found.highlight is not None:
         # The words matched through prefixes or other spellings: mark those words.
-        highlight["highlight_query"] = found.highlight.to_dict()
+        highlight["highlight_query"] = found.highlight
     highlight["fields"] = {
         # The whole title, escaped, whether or not it matched.
         "title": {"number_of_fragments": 0, "no_match_size": TITLE_NO_MATCH_SIZE},

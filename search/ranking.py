@@ -23,18 +23,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from elasticsearch.dsl.query import (
-    Bool,
-    ConstantScore,
-    DisMax,
-    MultiMatch,
-    Prefix,
-    Query,
-    SimpleQueryString,
-    Term,
-)
-
 from articles import FACETS
+from search.clauses import (
+    Clause,
+    bool_query,
+    constant_score,
+    dis_max,
+    field_query,
+    multi_match,
+    options,
+)
 from search.lookup import (
     MENTION_FIELDS,
     VARIANT_MIN_DOCS,
@@ -144,21 +142,29 @@ def simple_query(
     *,
     operator: Literal["and", "or"] = "and",
     flags: str = QUERY_FLAGS,
-    **options: Any,
-) -> SimpleQueryString:
+    fuzzy_prefix_length: int | None = None,
+    fuzzy_max_expansions: int | None = None,
+    boost: float | None = None,
+    name: str | None = None,
+) -> Clause:
     """Visitor's words for `fields`: the one place that writes a simple_query_string.
 
     It never fails on syntax (invalid operators are searched as text), and `lenient` ignores a
     term that cannot apply to a field's type instead of refusing the search.
     """
-    return SimpleQueryString(
-        query=text,
-        fields=list(fields),
-        default_operator=operator,
-        lenient=True,
-        flags=flags,
-        **options,
-    )
+    return {
+        "simple_query_string": options(
+            query=text,
+            default_operator=operator,
+            fields=list(fields),
+            flags=flags,
+            fuzzy_max_expansions=fuzzy_max_expansions,
+            fuzzy_prefix_length=fuzzy_prefix_length,
+            lenient=True,
+            boost=boost,
+            _name=name,
+        )
+    }
 
 
 def idf(docs: int, articles: int) -> float:
@@ -281,41 +287,34 @@ def plan_words(parsed: ParsedQuery, lookup: Lookup) -> list[WordPlan]:
     ]
 
 
-def word_query(plan: WordPlan, position: int = 0, *, by_sound: bool = True) -> Query:
+def word_query(plan: WordPlan, position: int = 0, *, by_sound: bool = True) -> Clause:
     """A word group: the word, or any of its alternatives (the best one counts); `position`
     names the clauses of a word with close spellings; without `by_sound`, a name that merely
     sounds the same does not count."""
-    options: dict[str, Any] = _field_scoring(plan)
-    if plan.exact != 1.0:
-        options["boost"] = round(plan.exact, 4)
-    if plan.close_spellings:
-        options["_name"] = f"{EXACT_NAME}{position}"
     close = f"{CLOSE_NAME}{position}"
-    alternatives: list[Query] = [MultiMatch(query=plan.word, fields=list(SEARCH_FIELDS), **options)]
-    alternatives += [
-        MultiMatch(
-            query=spelling,
-            fields=list(SEARCH_FIELDS),
-            boost=weight,
-            _name=close,
+    alternatives: list[Clause] = [
+        multi_match(
+            plan.word,
+            SEARCH_FIELDS,
             **_field_scoring(plan),
+            boost=round(plan.exact, 4) if plan.exact != 1.0 else None,
+            name=f"{EXACT_NAME}{position}" if plan.close_spellings else None,
         )
+    ]
+    alternatives += [
+        multi_match(spelling, SEARCH_FIELDS, **_field_scoring(plan), boost=weight, name=close)
         for spelling, weight in plan.variants
     ]
     if plan.phonetic and by_sound:
         alternatives.append(
-            MultiMatch(
-                query=plan.word,
-                fields=list(PHONETIC_FIELDS),
-                type="most_fields",
-                boost=plan.phonetic,
-                _name=close,
+            multi_match(
+                plan.word, PHONETIC_FIELDS, type="most_fields", boost=plan.phonetic, name=close
             )
         )
     alternatives += [
-        MultiMatch(
-            query=completion,
-            fields=list(SEARCH_FIELDS),
+        multi_match(
+            completion,
+            SEARCH_FIELDS,
             boost=round(PREFIX_WEIGHT / EXACT_WEIGHT, 4),
             **_field_scoring(plan),
         )
@@ -323,24 +322,24 @@ def word_query(plan: WordPlan, position: int = 0, *, by_sound: bool = True) -> Q
     ]
     if plan.prefix:
         alternatives.append(
-            Bool(
+            bool_query(
                 should=[
-                    Prefix(
-                        **{
-                            name: {
-                                "value": plan.prefix,
-                                # Scored, at the rarity of the most common word it begins.
-                                "rewrite": f"top_terms_blended_freqs_{PREFIX_EXPANSIONS}",
-                                "boost": weight,
-                            }
-                        }
+                    field_query(
+                        "prefix",
+                        name,
+                        {
+                            "value": plan.prefix,
+                            # Scored, at the rarity of the most common word it begins.
+                            "rewrite": f"top_terms_blended_freqs_{PREFIX_EXPANSIONS}",
+                            "boost": weight,
+                        },
                     )
                     for name, weight in PREFIX_FIELDS
                 ],
                 boost=plan.prefix_weight,
             )
         )
-    return alternatives[0] if len(alternatives) == 1 else DisMax(queries=alternatives)
+    return alternatives[0] if len(alternatives) == 1 else dis_max(alternatives)
 
 
 def _field_scoring(plan: WordPlan) -> dict[str, Any]:
@@ -368,20 +367,18 @@ def word_groups(parsed: ParsedQuery, plans: Sequence[WordPlan]) -> list[list[int
 
 def group_query(
     plans: Sequence[WordPlan], members: Sequence[int], *, by_sound: bool = True
-) -> Query:
+) -> Clause:
     """A group's query: its word's (word_query), or every part of a hyphenated word required,
     next to each other when all are matched as typed (Kim Jong-un is not Kim Jong-il at the UN)."""
     if len(members) == 1:
         return word_query(plans[members[0]], members[0], by_sound=by_sound)
     parts = [plans[m] for m in members]
     if any(p.variants or p.prefix or p.completions or p.unknown for p in parts):
-        return Bool(must=[word_query(plans[m], m, by_sound=by_sound) for m in members])
+        return bool_query(must=[word_query(plans[m], m, by_sound=by_sound) for m in members])
     # Known words written together: a near sound of one of them is no reading of the whole.
     exact = [replace(plans[m], phonetic=0.0) for m in members]
-    together = MultiMatch(
-        query=" ".join(p.word for p in parts), fields=list(SEARCH_FIELDS), type="phrase"
-    )
-    return Bool(
+    together = multi_match(" ".join(p.word for p in parts), SEARCH_FIELDS, type="phrase")
+    return bool_query(
         must=[word_query(p, m) for p, m in zip(exact, members, strict=True)], filter=[together]
     )
 
@@ -416,14 +413,14 @@ def is_topic(groups: int, entities: Sequence[Entity]) -> bool:
     return groups >= TOPIC_GROUPS and not named_entities(entities)
 
 
-def entity_query(entities: Sequence[Entity]) -> Query | None:
+def entity_query(entities: Sequence[Entity]) -> Clause | None:
     """Articles filed under the entities the words name (named_entities)."""
     named = named_entities(entities)
     if not named:
         return None
-    return Bool(
+    return bool_query(
         should=[
-            ConstantScore(filter=Term(**{FACETS[e.kind]: e.name}), boost=ENTITY_WEIGHT)
+            constant_score(field_query("term", FACETS[e.kind], e.name), ENTITY_WEIGHT)
             for e in named
         ]
     )
@@ -433,12 +430,12 @@ def entity_query(entities: Sequence[Entity]) -> Query | None:
 class Relevance:
     """The relevance query of a search and what it says about the matching."""
 
-    query: Query
+    query: Clause
     # Whether other spellings of some word were searched (the API's `fuzzy`).
     close_spellings: bool
     # Plain-word text to mark in excerpts instead of the query's own terms, when the query
     # matches through fields the highlighter does not see (prefixes, spellings, sounds).
-    highlight: Query | None
+    highlight: Clause | None
 
 
 def relevance(parsed: ParsedQuery, lookup: Lookup, *, every_word: bool = False) -> Relevance:
@@ -456,8 +453,8 @@ def relevance(parsed: ParsedQuery, lookup: Lookup, *, every_word: bool = False) 
     if is_topic(len(members), lookup.entities):
         plans = [replace(plan, tie_breaker=TOPIC_TIE_BREAKER) for plan in plans]
     groups = [group_query(plans, group) for group in members]
-    must: list[Query] = []
-    should: list[Query] = []
+    must: list[Clause] = []
+    should: list[Clause] = []
     if groups and every_word:
         # Scores only break ties between articles of the same date: the words' own suffice.
         must += groups
@@ -469,25 +466,24 @@ def relevance(parsed: ParsedQuery, lookup: Lookup, *, every_word: bool = False) 
             # Articles with every word fill the first pages anyway: requiring them all is the
             # same ranking there, at a fraction of the cost (three common words: a third).
             msm = len(groups)
-        words = groups[0] if len(groups) == 1 else Bool(should=groups, minimum_should_match=msm)
+        words = (
+            groups[0] if len(groups) == 1 else bool_query(should=groups, minimum_should_match=msm)
+        )
         if (entity := entity_query(lookup.entities)) is not None:
-            words = Bool(should=[words, entity], minimum_should_match=1)
+            words = bool_query(should=[words, entity], minimum_should_match=1)
         must.append(words)
         if len(groups) > msm:
             # Every word as written, spelled or begun: sounding like one is weaker evidence.
             written = [group_query(plans, group, by_sound=False) for group in members]
-            should.append(ConstantScore(filter=Bool(filter=written), boost=ALL_WORDS_BONUS))
+            should.append(constant_score(bool_query(filter=written), ALL_WORDS_BONUS))
         if len(parsed.words) > 1:
             should.append(_proximity(parsed, plans, lookup))
-    must += [
-        MultiMatch(query=phrase, fields=list(PHRASE_FIELDS), type="phrase")
-        for phrase in parsed.phrases
-    ]
+    must += [multi_match(phrase, PHRASE_FIELDS, type="phrase") for phrase in parsed.phrases]
     excluded = [simple_query(text, SEARCH_FIELDS) for text in parsed.excluded]
     if len(must) == 1 and not should and not excluded:
         query = must[0]
     else:
-        query = Bool(must=must, should=should, must_not=excluded)
+        query = bool_query(must=must, should=should, must_not=excluded)
     return Relevance(
         query=query,
         close_spellings=any(plan.close_spellings for plan in plans),
@@ -506,7 +502,7 @@ def plentiful(plans: Sequence[WordPlan], articles: int) -> bool:
     return expected >= PLENTY
 
 
-def _proximity(parsed: ParsedQuery, plans: Sequence[WordPlan], lookup: Lookup) -> Query:
+def _proximity(parsed: ParsedQuery, plans: Sequence[WordPlan], lookup: Lookup) -> Clause:
     """The words close together in the title: each as most articles spell it, and an unfinished
     last word as headlines go on with it (else as a prefix)."""
     spelled = {plan.word: _dominant(plan) for plan in plans}
@@ -515,9 +511,9 @@ def _proximity(parsed: ParsedQuery, plans: Sequence[WordPlan], lookup: Lookup) -
     if open_last and lookup.completions:
         words[-1] = lookup.completions[0]
         open_last = False
-    return MultiMatch(
-        query=" ".join(words),
-        fields=list(PROXIMITY_FIELDS),
+    return multi_match(
+        " ".join(words),
+        PROXIMITY_FIELDS,
         type="phrase_prefix" if open_last else "phrase",
         slop=PROXIMITY_SLOP,
         boost=PROXIMITY_WEIGHT,
@@ -530,7 +526,7 @@ def _dominant(plan: WordPlan) -> str:
     return best[0] if best is not None and best[1] > plan.exact else plan.word
 
 
-def _highlight(parsed: ParsedQuery, plans: Sequence[WordPlan], lookup: Lookup) -> Query | None:
+def _highlight(parsed: ParsedQuery, plans: Sequence[WordPlan], lookup: Lookup) -> Clause | None:
     """What to mark when words matched through alternatives: the words, their spellings and
     the words the last one begins (titles are also marked by the prefix itself; a prefix in
     the body would cost the highlighter a pass over the body's terms)."""
@@ -539,9 +535,11 @@ def _highlight(parsed: ParsedQuery, plans: Sequence[WordPlan], lookup: Lookup) -
     spellings = [spelling for plan in plans for spelling, _ in plan.variants]
     begun = lookup.completions if any(plan.prefix for plan in plans) else ()
     words = [*parsed.words, *spellings, *begun, *parsed.phrases]
-    marks: list[Query] = [simple_query(" ".join(words), ("title", "body"), operator="or")]
-    marks += [Prefix(title={"value": plan.prefix}) for plan in plans if plan.prefix]
-    return Bool(should=marks)
+    marks = [simple_query(" ".join(words), ("title", "body"), operator="or")]
+    marks += [
+        field_query("prefix", "title", {"value": plan.prefix}) for plan in plans if plan.prefix
+    ]
+    return bool_query(should=marks)
 
 
 def _with_operators(parsed: ParsedQuery, lookup: Lookup) -> Relevance:
@@ -559,14 +557,14 @@ def _with_operators(parsed: ParsedQuery, lookup: Lookup) -> Relevance:
         # of magnitude.
         fuzzy_prefix_length=1,
         fuzzy_max_expansions=FUZZY_MAX_EXPANSIONS,
-        _name=f"{CLOSE_NAME}0",
+        name=f"{CLOSE_NAME}0",
     )
-    exact = simple_query(parsed.text, SEARCH_FIELDS, boost=EXACT_BOOST, _name=f"{EXACT_NAME}0")
+    exact = simple_query(parsed.text, SEARCH_FIELDS, boost=EXACT_BOOST, name=f"{EXACT_NAME}0")
     # Highlighting fuzzy terms re-analyses every body (tens of times slower): mark the words
     # as typed and as the suggester corrected them instead.
     words = " ".join(filter(None, [parsed.text, lookup.correction]))
     return Relevance(
-        query=Bool(should=[exact, fuzzy], minimum_should_match=1),
+        query=bool_query(should=[exact, fuzzy], minimum_should_match=1),
         close_spellings=True,
         highlight=simple_query(words, ("title", "body"), operator="or"),
     )

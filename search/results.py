@@ -332,11 +332,12 @@ def facet_values(
     name: str, counts: Sequence[tuple[str, int]] | Any, params: SearchParams
 ) -> tuple[FacetValue, ...]:
     """Values of facet `name` with their counts, selection and toggle links under `params`."""
+    chosen = params.filters.get(name, ())
     return tuple(
         FacetValue(
             value=value,
             count=count,
-            selected=params.selected(name, value),
+            selected=value in chosen,
             toggle_args=LazyArgs(partial(params.toggle_args, name, value)),
         )
         for value, count in counts
@@ -417,5 +418,6 @@ def strings(value: object) -> list[str]:
     if value is None:
         return []
     if isinstance(value, list | tuple):
-        return [str(v) for v in value if v is not None]
+        # Stored keyword arrays hold strings; anything else is made one.
+        return [v if type(v) is str else str(v) for v in value if v is not None]
     return [str(value)]

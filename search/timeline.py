@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import MAXYEAR, UTC, date, datetime, timedelta
-from functools import partial
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
@@ -98,10 +98,18 @@ def _by_months(counts: Mapping[date, int], params: SearchParams) -> Timeline:
         grouped[month // size] = grouped.get(month // size, 0) + n
     bars = []
     for group in range(first // size, last // size + 1):
-        start = _month_start(group * size)
-        end = _month_end(group * size + size - 1)
-        bars.append(_bar(start, end, grouped.get(group, 0), _month_label(name, start, end), params))
+        start, end, label = _month_span(group, size, name)
+        bars.append(_bar(start, end, grouped.get(group, 0), label, params))
     return Timeline(interval=name, bars=tuple(bars))
+
+
+# Every search draws the same few hundred months and spans: each is worked out once.
+@lru_cache(maxsize=4096)
+def _month_span(group: int, size: int, name: Interval) -> tuple[date, date, str]:
+    """The first and last days of months group `group` of `size` months, and its label."""
+    start = _month_start(group * size)
+    end = _month_end(group * size + size - 1)
+    return start, end, _month_label(name, start, end)
 
 
 def _by_days(counts: Mapping[date, int], params: SearchParams) -> Timeline:
@@ -140,6 +148,8 @@ def _bar(start: date, end: date, count: int, label: str, params: SearchParams) -
     )
 
 
+# Bucket keys repeat from search to search (the same months and days): each is read once.
+@lru_cache(maxsize=65536)
 def _day_of(key: object) -> date | None:
     """The day of a bucket key (epoch milliseconds); None outside the calendar (years 1-9999),
     where a stored date can still fall: such an article is listed, just not drawn."""

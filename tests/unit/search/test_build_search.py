@@ -106,7 +106,7 @@ def test_a_full_search_puts_text_and_dates_in_the_query_and_facets_in_the_post_f
             "bool": {
                 "must": [
                     # The words as search/ranking.py ranks them (test_ranking.py).
-                    relevance(params.parsed, Lookup()).query.to_dict()
+                    relevance(params.parsed, Lookup()).query
                 ],
                 "filter": [
                     {"range": {"published": {"gte": "2020-01-01", "lte": "2020-12-31||/d"}}}
@@ -219,7 +219,7 @@ def test_the_lookup_decides_how_the_words_are_ranked() -> None:
         prefix_docs=216,
     )
     body = build_search(params, "a", stats).to_dict()
-    assert body["query"] == relevance(params.parsed, stats).query.to_dict()
+    assert body["query"] == relevance(params.parsed, stats).query
     # Close spellings are named clauses: the answer says whether a hit owed them its place.
     assert '"_name": "close-0"' in json.dumps(body["query"])
     assert "suggest" not in body
@@ -303,8 +303,7 @@ def test_a_search_sorted_by_date_requires_every_word(sort: Sort) -> None:
     dated = build_search(SearchParams(q="Iran nuclear deal", sort=sort), "a", stats).to_dict()
     assert ranked["bool"]["must"][0]["bool"]["minimum_should_match"] == 2
     assert (
-        dated["query"]
-        == relevance(parse_query("Iran nuclear deal"), stats, every_word=True).query.to_dict()
+        dated["query"] == relevance(parse_query("Iran nuclear deal"), stats, every_word=True).query
     )
     assert [next(iter(clause)) for clause in dated["query"]["bool"]["must"]] == ["multi_match"] * 3
     # So do its facet counts and timeline: they count the query's articles.

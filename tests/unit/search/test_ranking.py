@@ -122,7 +122,7 @@ def test_a_last_word_too_short_for_a_prefix_is_not_required_and_read_as_headline
         words={"world": WordStats(docs=8000), "cup": WordStats(docs=580), "qu": WordStats(docs=3)},
         completions=("qualifiers", "qualification", "quarter", "quiz"),
     )
-    query = relevance(parse_query("World Cup qu"), stats).query.to_dict()["bool"]
+    query = relevance(parse_query("World Cup qu"), stats).query["bool"]
     words = query["must"][0]["bool"]
     # "qu" does not count among the words required...
     assert words["minimum_should_match"] == 2
@@ -147,7 +147,7 @@ def test_a_short_last_word_the_index_knows_well_is_a_word_to_match() -> None:
     # "EU" is in 2 % of the articles: typed last, it is the word EU, finished.
     plan = plan_word("EU", stats, short=True)
     assert plan == WordPlan(word="EU", docs=900)
-    words = relevance(parse_query("sanctions EU"), stats).query.to_dict()["bool"]["must"][0]
+    words = relevance(parse_query("sanctions EU"), stats).query["bool"]["must"][0]
     assert words["bool"]["minimum_should_match"] == 2
 
 
@@ -161,7 +161,7 @@ def test_words_joined_by_hyphens_are_one_word_next_to_each_other() -> None:
         },
         completions=("un's",),
     )
-    query = relevance(parse_query("Kim Jong-un"), stats).query.to_dict()["bool"]
+    query = relevance(parse_query("Kim Jong-un"), stats).query["bool"]
     words = query["must"][0]["bool"]
     # Two words, both required: Kim, and Jong-un: Jong and un side by side, as typed (a name
     # that only sounds like Jong, rare as it is, is no reading of Jong-un).
@@ -181,7 +181,7 @@ def test_words_joined_by_hyphens_are_one_word_next_to_each_other() -> None:
 def test_known_words_joined_by_hyphens_are_required_side_by_side() -> None:
     stats = lookup(covid=WordStats(docs=1_500), **{"19": WordStats(docs=2_000)})
     stats = Lookup(articles=ARTICLES, words=dict(stats.words) | {"vaccine": WordStats(docs=300)})
-    query = relevance(parse_query("COVID-19 vaccine"), stats).query.to_dict()["bool"]
+    query = relevance(parse_query("COVID-19 vaccine"), stats).query["bool"]
     covid, vaccine = query["must"][0]["bool"]["should"]
     assert covid == {
         "bool": {
@@ -194,7 +194,7 @@ def test_known_words_joined_by_hyphens_are_required_side_by_side() -> None:
 
 def test_a_name_particle_joined_by_a_hyphen_is_no_part_of_a_word() -> None:
     stats = lookup(moqtada=WordStats(docs=40), sadr=WordStats(docs=300))
-    query = relevance(parse_query("Moqtada al-Sadr"), stats).query.to_dict()["bool"]
+    query = relevance(parse_query("Moqtada al-Sadr"), stats).query["bool"]
     assert query["must"][0]["bool"]["should"][1] == word("Sadr")
 
 
@@ -225,7 +225,7 @@ def test_most_of_the_words_must_match(groups: int, required: int) -> None:
 
 def test_one_known_word_is_one_plain_query() -> None:
     found = relevance(parse_query("Hamas"), lookup(hamas=WordStats(docs=380)))
-    assert found.query.to_dict() == word("Hamas")
+    assert found.query == word("Hamas")
     assert not found.close_spellings
     assert found.highlight is None
 
@@ -241,7 +241,7 @@ def test_words_rank_by_how_many_match_then_how_close_they_are() -> None:
     found = relevance(parse_query("earthquake rescue death toll"), stats)
     # Four words naming no entity are a topic: each scores in its best field (see below).
     words = [topic_word(w) for w in ("earthquake", "rescue", "death", "toll")]
-    assert found.query.to_dict() == {
+    assert found.query == {
         "bool": {
             # Three of the four words must match...
             "must": [{"bool": {"should": words, "minimum_should_match": 3}}],
@@ -290,7 +290,7 @@ def test_a_topic_scores_each_word_and_its_spellings_in_their_best_field() -> Non
         medall=WordStats(docs=2, variants=(Spelling("medal", 1_500, 0.83),)),
     )
     found = relevance(parse_query("wrestling world championship medall"), stats)
-    groups = found.query.to_dict()["bool"]["must"][0]["bool"]["should"]
+    groups = found.query["bool"]["must"][0]["bool"]["should"]
     assert groups[:3] == [topic_word("wrestling"), topic_word("world"), topic_word("championship")]
     # The typed spelling and the common one alike.
     assert [q["multi_match"]["type"] for q in groups[3]["dis_max"]["queries"]] == [
@@ -308,7 +308,7 @@ def test_a_name_of_four_words_sums_each_word_over_its_fields() -> None:
         entities=(Entity("organization", "Islamic Revolution Guards Corps", 150, sample=200),),
     )
     found = relevance(parse_query("Islamic Revolution Guards Corps"), stats)
-    outer = found.query.to_dict()["bool"]["must"][0]["bool"]["should"]
+    outer = found.query["bool"]["must"][0]["bool"]["should"]
     groups = outer[0]["bool"]["should"]
     assert groups == [word(w) for w in ("Islamic", "Revolution", "Guards", "Corps")]
 
@@ -322,7 +322,7 @@ def test_common_words_that_many_articles_hold_together_are_all_required() -> Non
     )
     # 500 articles expected with the three words, were they independent (they are not: more).
     found = relevance(parse_query("iran nuclear deal"), stats)
-    query = found.query.to_dict()["bool"]
+    query = found.query["bool"]
     assert query["must"] == [
         {
             "bool": {
@@ -357,7 +357,7 @@ def test_a_misspelled_name_is_matched_through_its_common_spelling_named_for_the_
             ]
         }
     }
-    assert found.query.to_dict() == {
+    assert found.query == {
         "bool": {
             "must": [{"bool": {"should": [huthi, word("rebels")], "minimum_should_match": 2}}],
             # The phrase as most articles write it.
@@ -377,7 +377,7 @@ def test_a_misspelled_name_is_matched_through_its_common_spelling_named_for_the_
     assert found.close_spellings
     # The excerpts mark the words as typed and as spelled by most articles.
     assert found.highlight is not None
-    assert found.highlight.to_dict() == {
+    assert found.highlight == {
         "bool": {
             "should": [
                 {
@@ -429,7 +429,7 @@ def test_a_half_typed_name_matches_as_a_prefix_and_its_entity_ranks_first() -> N
             "boost": 0.8333,
         }
     }
-    assert found.query.to_dict() == {
+    assert found.query == {
         "bool": {
             "should": [
                 {"dis_max": {"queries": [word("Khamen"), prefix]}},
@@ -453,7 +453,7 @@ def test_a_half_typed_name_matches_as_a_prefix_and_its_entity_ranks_first() -> N
     assert not found.close_spellings
     assert found.highlight is not None
     # The words it begins in headlines, and in titles the prefix itself, are marked.
-    marks = found.highlight.to_dict()["bool"]["should"]
+    marks = found.highlight["bool"]["should"]
     assert marks == [
         {
             "simple_query_string": {
@@ -471,7 +471,7 @@ def test_a_half_typed_name_matches_as_a_prefix_and_its_entity_ranks_first() -> N
 def test_phrases_are_required_and_exclusions_excluded() -> None:
     stats = lookup(karabakh=WordStats(docs=500))
     found = relevance(parse_query('"peace talks" Karabakh -Moscow'), stats)
-    assert found.query.to_dict() == {
+    assert found.query == {
         "bool": {
             "must": [
                 word("Karabakh"),
@@ -506,7 +506,7 @@ def test_phrases_are_required_and_exclusions_excluded() -> None:
 
 def test_a_rare_word_is_also_matched_by_sound_in_the_mentions() -> None:
     found = relevance(parse_query("Hizballah"), lookup(hizballah=WordStats(docs=2)))
-    assert found.query.to_dict() == {
+    assert found.query == {
         "dis_max": {
             "queries": [
                 word("Hizballah", _name="exact-0"),
@@ -528,7 +528,7 @@ def test_sounding_like_a_word_does_not_count_as_having_every_word() -> None:
     stats = lookup(
         hizballah=WordStats(docs=2), rally=WordStats(docs=900), beirut=WordStats(docs=1200)
     )
-    query = relevance(parse_query("Hizballah rally Beirut"), stats).query.to_dict()["bool"]
+    query = relevance(parse_query("Hizballah rally Beirut"), stats).query["bool"]
     [hizballah, *_] = query["must"][0]["bool"]["should"]
     assert len(hizballah["dis_max"]["queries"]) == 2  # as written, or by sound
     bonus = query["should"][0]["constant_score"]["filter"]["bool"]["filter"]
@@ -546,9 +546,9 @@ def test_queries_with_operators_keep_every_word_required_and_forgive_unknown_wor
             "flags": FLAGS,
         }
     }
-    assert known.query.to_dict() == exact
+    assert known.query == exact
     unknown = relevance(parse_query("Iran OR Irqa"), lookup(iran=WordStats(9)))
-    assert unknown.query.to_dict() == {
+    assert unknown.query == {
         "bool": {
             "should": [
                 {
@@ -590,8 +590,8 @@ def test_a_list_that_is_not_ranked_requires_every_word_with_its_alternatives() -
         entities=(Entity("person", "Ali Khamenei", 117, sample=200),),
     )
     parsed = parse_query("Iran Rohani Khamen")
-    ranked = relevance(parsed, stats).query.to_dict()
-    listed = relevance(parsed, stats, every_word=True).query.to_dict()
+    ranked = relevance(parsed, stats).query
+    listed = relevance(parsed, stats, every_word=True).query
     # Ranked: most of the words, or the entity they name.
     groups, entity = ranked["bool"]["must"][0]["bool"]["should"]
     words = groups["bool"]["should"]
@@ -611,7 +611,7 @@ def test_a_list_that_is_not_ranked_requires_a_short_last_word_or_its_completions
         words={"sanctions": WordStats(docs=5_000), "eu": WordStats(docs=90)},
         completions=("europe",),
     )
-    listed = relevance(parse_query("sanctions EU"), stats, every_word=True).query.to_dict()
+    listed = relevance(parse_query("sanctions EU"), stats, every_word=True).query
     assert listed == {
         "bool": {
             "must": [
@@ -624,10 +624,10 @@ def test_a_list_that_is_not_ranked_requires_a_short_last_word_or_its_completions
 
 def test_a_list_that_is_not_ranked_requires_a_word_known_only_by_sound() -> None:
     stats = lookup(hizballah=WordStats(docs=0), rebels=WordStats(docs=216))
-    ranked = relevance(parse_query("Hizballah rebels"), stats).query.to_dict()
+    ranked = relevance(parse_query("Hizballah rebels"), stats).query
     # Ranked, the word nothing but its sound matches does not count among those required...
     assert ranked["bool"]["must"][0]["bool"]["minimum_should_match"] == 1
-    listed = relevance(parse_query("Hizballah rebels"), stats, every_word=True).query.to_dict()
+    listed = relevance(parse_query("Hizballah rebels"), stats, every_word=True).query
     # ... listed by date, it does: by its sound in the mentions, or as typed.
     hizballah, rebels = listed["bool"]["must"]
     assert [q["multi_match"]["fields"] for q in hizballah["dis_max"]["queries"]] == [
@@ -640,7 +640,4 @@ def test_a_list_that_is_not_ranked_requires_a_word_known_only_by_sound() -> None
 def test_phrases_and_exclusions_are_the_same_in_a_list_that_is_not_ranked() -> None:
     stats = lookup(karabakh=WordStats(docs=500))
     parsed = parse_query('"peace talks" Karabakh -Moscow')
-    assert (
-        relevance(parsed, stats, every_word=True).query.to_dict()
-        == relevance(parsed, stats).query.to_dict()
-    )
+    assert relevance(parsed, stats, every_word=True).query == relevance(parsed, stats).query

@@ -7,6 +7,8 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
+from search.params import SearchParams
+from search.results import SearchPage
 from tests.unit.search.stubs import canned, stub_of
 
 MakeClient = Callable[..., FlaskClient]
@@ -104,6 +106,10 @@ def test_api_search_keeps_non_ascii_readable(make_client: MakeClient) -> None:
     _, response = canned("search_karabakh_nobody.json")
     answer = make_client(search=response).get("/api/search?person=Khāmenei")
     assert "Khāmenei" in answer.get_data(as_text=True)
+    # The bytes sent are the model's JSON text, encoded as UTF-8, and a newline.
+    page = SearchPage.from_response(response, SearchParams(filters={"person": ("Khāmenei",)}))
+    assert answer.get_data() == (page.to_json() + "\n").encode("utf-8")
+    assert answer.mimetype == "application/json"
 
 
 def test_api_search_uses_the_configured_page_size(make_client: MakeClient) -> None:
