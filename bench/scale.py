@@ -69,7 +69,7 @@ from search.lookup import Lookup, build_lookup, read_lookup  # noqa: E402
 from search.params import FacetQuery, SearchParams  # noqa: E402
 from search.query import build_recount, build_search  # noqa: E402
 from search.results import total_hits  # noqa: E402
-from search.sampling import DEFAULT_SAMPLE, expected_hits, probability, recount  # noqa: E402
+from search.sampling import DEFAULT_SAMPLE, facet_chance, recount  # noqa: E402
 from search.suggest import build_suggest, suggest_indices  # noqa: E402
 
 # Added after the names sync, as a small load adds articles, to time an incremental sync.
@@ -251,13 +251,12 @@ def engine_search(
     """What /api/search sends after its lookup (search/pages.py's run_search): the search, its
     facets sampled as the service samples them, and their recount when it makes one; (ms of
     both, the search's answer, how the facets were counted: exact, sampled or recounted)."""
-    articles = lookup.articles or articles
-    chance = probability(expected_hits(params, lookup, articles), articles, FACET_SAMPLE)
+    chance = facet_chance(params, lookup, lookup.articles or articles, FACET_SAMPLE)
     body = build_search(params, timer.alias, lookup, facet_chance=chance).to_dict()
     ms, answer = timer.es(body)
     if (again := recount(total_hits(answer), chance, FACET_SAMPLE)) is None:
         return ms, answer, "exact" if chance is None else "sampled"
-    more, _ = timer.es(build_recount(params, timer.alias, lookup, again).to_dict())
+    more, _ = timer.es(build_recount(params, timer.alias, body["query"], again).to_dict())
     return ms + more, answer, "recounted"
 
 

@@ -24,7 +24,7 @@ from search.lookup_pages import count_articles, run_lookup
 from search.params import MAX_VALUE_LENGTH, FacetQuery, SearchParams, SuggestParams
 from search.query import build_recount, build_search
 from search.results import SearchPage, total_hits
-from search.sampling import expected_hits, probability, recount
+from search.sampling import facet_chance, recount
 from search.suggest import (
     NameSuggestion,
     Suggestion,
@@ -56,16 +56,14 @@ def run_search(
     """
     cache = get_lookup_cache()
     lookup = run_lookup(client, params.parsed, index, cache)
-    chance = None
-    if facet_sample:
-        articles = lookup.articles or count_articles(client, index, cache)
-        chance = probability(expected_hits(params, lookup, articles), articles, facet_sample)
+    articles = (lookup.articles or count_articles(client, index, cache)) if facet_sample else 0
+    chance = facet_chance(params, lookup, articles, facet_sample)
     body = build_search(params, index, lookup, facet_chance=chance).to_dict()
     response = client.search(index=index, body=body).body
     again = recount(total_hits(response), chance, facet_sample)
     if again is not None:
         recounted = client.search(
-            index=index, body=build_recount(params, index, lookup, again).to_dict()
+            index=index, body=build_recount(params, index, body["query"], again).to_dict()
         ).body
         response = {**response, "aggregations": recounted.get("aggregations") or {}}
     return SearchPage.from_response(response, params, lookup=lookup)

@@ -181,14 +181,14 @@ def build_search(
 
 
 def build_recount(
-    params: SearchParams, index: str, lookup: Lookup | None, facet_chance: float
+    params: SearchParams, index: str, query: Mapping[str, Any], facet_chance: float
 ) -> SearchRequest:
-    """The facets and timeline of the search `build_search(params, index, lookup)` counted
-    again with probability `facet_chance` (1: exactly), without hits (search/sampling.py)."""
-    found = _relevance(params, lookup)
+    """The facets and timeline of a search of `params` whose query was `query` (as
+    `build_search` wrote it), counted again with probability `facet_chance` (1: exactly),
+    without hits (search/sampling.py)."""
     selections = {name: facet_filter(name, values) for name, values in params.filters.items()}
     body: dict[str, Any] = {
-        "query": _with_filters(params, found.query if found else None),
+        "query": query,
         "aggs": sampled(_aggregations(params, selections), facet_chance),
         "size": 0,
         # The first request counted the hits.

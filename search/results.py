@@ -332,12 +332,11 @@ def facet_values(
     name: str, counts: Sequence[tuple[str, int]] | Any, params: SearchParams
 ) -> tuple[FacetValue, ...]:
     """Values of facet `name` with their counts, selection and toggle links under `params`."""
-    chosen = params.filters.get(name, ())
     return tuple(
         FacetValue(
             value=value,
             count=count,
-            selected=value in chosen,
+            selected=params.selected(name, value),
             toggle_args=LazyArgs(partial(params.toggle_args, name, value)),
         )
         for value, count in counts

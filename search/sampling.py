@@ -85,6 +85,14 @@ def probability(expected: int, articles: int, sample: int) -> float | None:
     return min(MAX_PROBABILITY, sample / expected)
 
 
+def facet_chance(params: SearchParams, lookup: Lookup, articles: int, sample: int) -> float | None:
+    """How the facets of the search of `params` are counted first: the sampling probability, or
+    None for exact counts (`sample` 0: always exact)."""
+    if not sample:
+        return None
+    return probability(expected_hits(params, lookup, articles), articles, sample)
+
+
 def recount(total: int, used: float | None, sample: int) -> float | None:
     """Whether the facets of a search that matched `total` articles, counted with probability
     `used` (None: exactly), must be counted again, and how: None when they are fine, 1.0 to
